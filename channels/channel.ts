@@ -1,0 +1,74 @@
+import type { Channel, IdentityKind } from '../server/domain.js';
+
+/**
+ * The contract between channel adapters and the ticket service (ARCHITECTURE §4). Adapters know
+ * their protocol, never tickets: they turn a raw payload into an InboundMessage and deliver an
+ * OutboundMessage, returning the provider's id.
+ */
+export interface InboundMessage {
+  channel: Channel;
+  /** The provider's message id; with `channel`, the idempotency key of ingest. */
+  externalId: string;
+  from: { kind: IdentityKind; value: string; name?: string };
+  subject?: string;
+  text: string;
+  html?: string;
+  receivedAt: Date;
+  /** Department the channel points at (a mailbox's default, the agent who logged a call). */
+  departmentId?: number;
+  /** A ticket the channel's own threading resolved (e.g. email References); checked by the service. */
+  threadTicketId?: number;
+  meta?: Record<string, unknown>;
+}
+
+export interface OutboundMessage {
+  deliveryId: number;
+  channel: Channel;
+  ticketId: number;
+  ticketNumber: string;
+  messageId: number;
+  /** Decrypted address of the member on this channel, handed to the adapter only at send time. */
+  to: { kind: IdentityKind; value: string } | null;
+  subject: string;
+  text: string;
+  meta: Record<string, unknown> | null;
+}
+
+export interface ChannelDescription {
+  kind: Channel;
+  name: { en: string; 'zh-CN': string };
+  /** Whether an agent's typed reply can be delivered on this channel. */
+  sendsText: boolean;
+  settings: Array<{ key: string; label: string; secret?: boolean }>;
+}
+
+export interface ChannelAdapter {
+  readonly kind: Channel;
+  describe(): ChannelDescription;
+  send(message: OutboundMessage): Promise<{ providerId: string }>;
+}
+
+/** Failures an adapter reports; `permanent` ones are not retried. */
+export class ChannelSendError extends Error {
+  constructor(message: string, readonly permanent: boolean) {
+    super(message);
+    this.name = 'ChannelSendError';
+  }
+}
+
+export class ChannelRegistry {
+  private readonly adapters = new Map<Channel, ChannelAdapter>();
+
+  register(adapter: ChannelAdapter): this {
+    this.adapters.set(adapter.kind, adapter);
+    return this;
+  }
+
+  get(kind: Channel): ChannelAdapter | undefined {
+    return this.adapters.get(kind);
+  }
+
+  list(): ChannelDescription[] {
+    return [...this.adapters.values()].map((a) => a.describe());
+  }
+}

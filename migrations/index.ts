@@ -1,0 +1,4 @@
+import { Init1763900000000 } from './1763900000000-init.js';
+
+/** Every migration, oldest first. A new migration is added here in the same commit as its entity change. */
+export const MIGRATIONS = [Init1763900000000];

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import { ConfigError } from './errors.js';
+
+/** Everything the process reads from its environment, validated once at boot. */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | null;
+  dataDir: string;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  demo: boolean;
+  masterKey: string | null;
+  masterKeyFile: string | null;
+  tokenTtlMinutes: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  deliveryPollMs: number;
+}
+
+const envSchema = {
+  type: 'object',
+  properties: {
+    PORT: { type: 'string', pattern: '^[0-9]{1,5}$' },
+    HOST: { type: 'string', minLength: 1 },
+    DATABASE_URL: { type: 'string', pattern: '^(mysql|mariadb)://' },
+    MEMBERDESK_DATA_DIR: { type: 'string', minLength: 1 },
+    MEMBERDESK_ADMIN_EMAIL: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' },
+    MEMBERDESK_ADMIN_PASSWORD: { type: 'string', minLength: 8 },
+    MEMBERDESK_DEMO: { type: 'string', enum: ['0', '1', 'true', 'false'] },
+    MEMBERDESK_MASTER_KEY: { type: 'string', pattern: '^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$' },
+    MEMBERDESK_MASTER_KEY_FILE: { type: 'string', minLength: 1 },
+    MEMBERDESK_TOKEN_TTL_MINUTES: { type: 'string', pattern: '^[0-9]{1,6}$' },
+    MEMBERDESK_DELIVERY_POLL_MS: { type: 'string', pattern: '^[0-9]{2,6}$' },
+    LOG_LEVEL: { type: 'string', enum: ['debug', 'info', 'warn', 'error', 'silent'] },
+  },
+} as const;
+
+const validate = new Ajv({ allErrors: true }).compile(envSchema);
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "unset": shells and compose files often export VAR= .
+  const present: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.properties)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') present[key] = v;
+  }
+  if (!validate(present)) {
+    const problems = (validate.errors ?? []).map((e) => `${e.instancePath.slice(1) || 'env'}: ${e.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`, problems);
+  }
+  const dataDir = path.resolve(present.MEMBERDESK_DATA_DIR ?? './data');
+  return {
+    port: Number(present.PORT ?? 3000),
+    host: present.HOST ?? '0.0.0.0',
+    databaseUrl: present.DATABASE_URL ?? null,
+    dataDir,
+    adminEmail: present.MEMBERDESK_ADMIN_EMAIL?.toLowerCase() ?? null,
+    adminPassword: present.MEMBERDESK_ADMIN_PASSWORD ?? null,
+    demo: !['0', 'false'].includes(present.MEMBERDESK_DEMO ?? '1'),
+    masterKey: present.MEMBERDESK_MASTER_KEY ?? null,
+    masterKeyFile: present.MEMBERDESK_MASTER_KEY_FILE ?? null,
+    tokenTtlMinutes: Number(present.MEMBERDESK_TOKEN_TTL_MINUTES ?? 12 * 60),
+    logLevel: (present.LOG_LEVEL as Config['logLevel']) ?? 'info',
+    deliveryPollMs: Number(present.MEMBERDESK_DELIVERY_POLL_MS ?? 1000),
+  };
+}

@@ -1,0 +1,69 @@
+import type { DataSource, EntityManager, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
+import type { Engine } from './data-source.js';
+
+export interface TxOptions {
+  /** Also retry when a unique index refuses a row: for work that re-reads and so resolves the race itself. */
+  retryOnConflict?: boolean;
+  attempts?: number;
+}
+
+/**
+ * The one way the domain touches the database. On MySQL, transactions run at READ COMMITTED (each
+ * statement sees the latest commits, which threading after a row lock relies on) and are retried on
+ * deadlock. The embedded SQLite engine has a single connection, so work is serialised here: two
+ * interleaved transactions on one connection would silently become one.
+ */
+export class Database {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly ds: DataSource, readonly engine: Engine) {}
+
+  async tx<T>(fn: (m: EntityManager) => Promise<T>, opts: TxOptions = {}): Promise<T> {
+    const attempts = opts.attempts ?? 6;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.serial(() =>
+          this.engine === 'mysql' ? this.ds.transaction('READ COMMITTED', fn) : this.ds.transaction(fn));
+      } catch (err) {
+        const retryable = isDeadlock(err) || (opts.retryOnConflict === true && isUniqueViolation(err));
+        if (!retryable || attempt >= attempts) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+      }
+    }
+  }
+
+  /** Reads outside a transaction (still serialised on SQLite, so they never see another's half-done work). */
+  read<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.serial(() => fn(this.ds.manager));
+  }
+
+  /** SELECT … FOR UPDATE on MySQL; SQLite has no row locks (its writer lock already serialises). */
+  forUpdate<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, skipLocked = false): SelectQueryBuilder<T> {
+    if (this.engine !== 'mysql') return qb;
+    qb.setLock('pessimistic_write');
+    if (skipLocked) qb.setOnLocked('skip_locked');
+    return qb;
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.engine === 'mysql') return fn();
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function driverCode(err: unknown): { code?: string; errno?: number; message: string } {
+  const e = err as { code?: string; errno?: number; message?: string; driverError?: { code?: string; errno?: number } };
+  return { code: e?.driverError?.code ?? e?.code, errno: e?.driverError?.errno ?? e?.errno, message: String(e?.message ?? '') };
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  const { code, message } = driverCode(err);
+  return code === 'ER_DUP_ENTRY' || /UNIQUE constraint failed/i.test(message);
+}
+
+export function isDeadlock(err: unknown): boolean {
+  const { code } = driverCode(err);
+  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
+}

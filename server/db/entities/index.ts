@@ -1,0 +1,13 @@
+import { Agent, AgentDepartment } from './agent.entity.js';
+import { Delivery } from './delivery.entity.js';
+import { Department } from './department.entity.js';
+import { Member, MemberIdentity } from './member.entity.js';
+import { Message } from './message.entity.js';
+import { Setting } from './setting.entity.js';
+import { TicketEvent } from './ticket-event.entity.js';
+import { Ticket } from './ticket.entity.js';
+
+export { Agent, AgentDepartment, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent };
+export type { Attachment } from './message.entity.js';
+
+export const ENTITIES = [Agent, AgentDepartment, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent];

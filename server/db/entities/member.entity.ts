@@ -1,0 +1,33 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { IDENTITY_KINDS, TIERS, type IdentityKind, type Tier } from '../../domain.js';
+
+@Entity('member')
+@Index('IDX_member_store', ['homeStore'])
+export class Member {
+  @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
+  @Column({ type: 'varchar', length: 120, nullable: true }) name: string | null;
+  @Column({ type: 'simple-enum', enum: TIERS, default: 'standard' }) tier: Tier;
+  @Column({ type: 'varchar', length: 64, nullable: true }) homeStore: string | null;
+  /** This member's data key, wrapped (AES-256-GCM) by the master key. Destroying it erases the PII. */
+  @Column({ type: 'varchar', length: 255 }) wrappedKey: string;
+  @CreateDateColumn() createdAt: Date;
+  @UpdateDateColumn() updatedAt: Date;
+}
+
+/**
+ * A channel identity (email address, phone number, WeChat id, web-chat id). The value is stored
+ * only encrypted; `blindIndex` (keyed HMAC of the normalised value) makes lookup one equality query.
+ */
+@Entity('member_identity')
+@Index('IDX_member_identity_lookup', ['kind', 'blindIndex'], { unique: true })
+@Index('IDX_member_identity_member', ['memberId'])
+export class MemberIdentity {
+  @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
+  @Column({ type: 'integer' }) memberId: number;
+  @Column({ type: 'simple-enum', enum: IDENTITY_KINDS }) kind: IdentityKind;
+  @Column({ type: 'varchar', length: 64 }) blindIndex: string;
+  @Column({ type: 'varchar', length: 1024 }) valueEnc: string;
+  /** Display form that reveals no more than a masked console would (138****8000). */
+  @Column({ type: 'varchar', length: 190 }) masked: string;
+  @CreateDateColumn() createdAt: Date;
+}

@@ -1,0 +1,70 @@
+import type { Router } from 'express';
+import type { AgentInput } from '../../agents/agent.service.js';
+import { canManageDepartment } from '../../agents/principal.js';
+import type { DepartmentInput } from '../../departments/department.service.js';
+import { ROLES } from '../../domain.js';
+import { ForbiddenError, NotFoundError } from '../../errors.js';
+import type { Services } from '../../services.js';
+import { defineRoute, idParams, int, nullable, obj, oneOf, str, text, type ApiServices } from '../api.js';
+
+const agentFields = {
+  name: text(120), email: str({ format: 'email', maxLength: 190 }), password: str({ minLength: 8, maxLength: 200 }),
+  role: oneOf(ROLES), active: { type: 'boolean' }, locale: oneOf(['zh-CN', 'en']),
+  departmentIds: { type: 'array', items: int(), maxItems: 100, uniqueItems: true },
+};
+const departmentFields = {
+  name: text(120), headAgentId: nullable(int()), email: nullable(str({ format: 'email', maxLength: 190 })),
+  slackChannel: nullable(text(120)), isDefault: { type: 'boolean' },
+};
+
+/** Agents and departments: the people and teams tickets are routed to. */
+export function staffRoutes(r: Router, auth: ApiServices, s: Services): void {
+  defineRoute<Record<string, never>, never, never>(r, auth, {
+    method: 'get', path: '/agents', tag: 'agents', summary: 'Agents: admins see all; others see the agents of their departments.',
+  }, async ({ principal }) => ({ items: await s.agents.views(principal.role === 'admin' ? {} : { departmentIds: principal.departmentIds }) }));
+
+  defineRoute<Record<string, never>, never, AgentInput & { name: string; email: string; password: string }>(r, auth, {
+    method: 'post', path: '/agents', tag: 'agents', roles: ['admin'], status: 201,
+    body: obj(agentFields, ['name', 'email', 'password']), summary: 'Create an agent.',
+  }, ({ body }) => s.agents.create(body));
+
+  defineRoute<{ id: number }, never, never>(r, auth, {
+    method: 'get', path: '/agents/:id', tag: 'agents', params: idParams, summary: 'One agent.',
+  }, async ({ principal, params }) => {
+    const agent = await s.agents.get(params.id);
+    const visible = principal.role === 'admin' || agent.id === principal.agentId || agent.departmentIds.some((d) => principal.departmentIds.includes(d));
+    if (!visible) throw new NotFoundError('agent');
+    return agent;
+  });
+
+  defineRoute<{ id: number }, never, AgentInput>(r, auth, {
+    method: 'patch', path: '/agents/:id', tag: 'agents', params: idParams, roles: ['admin'],
+    body: { ...obj(agentFields), minProperties: 1 }, summary: 'Change an agent (deactivate with active=false).',
+  }, ({ params, body }) => s.agents.update(params.id, body));
+
+  defineRoute<Record<string, never>, never, never>(r, auth, {
+    method: 'get', path: '/departments', tag: 'departments', summary: 'All departments (needed to transfer tickets).',
+  }, async () => ({ items: await s.departments.list() }));
+
+  defineRoute<Record<string, never>, never, DepartmentInput & { name: string }>(r, auth, {
+    method: 'post', path: '/departments', tag: 'departments', roles: ['admin'], status: 201,
+    body: obj(departmentFields, ['name']), summary: 'Create a department (the first one becomes the default).',
+  }, ({ body }) => s.departments.create(body));
+
+  defineRoute<{ id: number }, never, never>(r, auth, {
+    method: 'get', path: '/departments/:id', tag: 'departments', params: idParams, summary: 'One department.',
+  }, ({ params }) => s.departments.get(params.id));
+
+  defineRoute<{ id: number }, never, DepartmentInput>(r, auth, {
+    method: 'patch', path: '/departments/:id', tag: 'departments', params: idParams, roles: ['admin', 'supervisor'],
+    body: { ...obj(departmentFields), minProperties: 1 }, summary: 'Change a department; supervisors may change their own departments.',
+  }, ({ principal, params, body }) => {
+    if (!canManageDepartment(principal, params.id)) throw new ForbiddenError('supervisors manage only their own departments');
+    return s.departments.update(params.id, body);
+  });
+
+  defineRoute<{ id: number }, never, never>(r, auth, {
+    method: 'delete', path: '/departments/:id', tag: 'departments', params: idParams, roles: ['admin'], status: 204,
+    summary: 'Delete an unused department.',
+  }, async ({ params }) => { await s.departments.remove(params.id); });
+}

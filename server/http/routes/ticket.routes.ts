@@ -1,0 +1,76 @@
+import type { Router } from 'express';
+import { CHANNELS, PRIORITIES, TICKET_STATUSES, type Channel, type Priority, type TicketStatus } from '../../domain.js';
+import type { Services } from '../../services.js';
+import { TICKET_SORTS, type TicketSort } from '../../tickets/ticket.queries.js';
+import { defineRoute, idParams, int, nullable, obj, oneOf, pageQuery, str, text, type ApiServices } from '../api.js';
+
+type Id = { id: number };
+
+export function ticketRoutes(r: Router, auth: ApiServices, s: Services): void {
+  defineRoute<Record<string, never>, {
+    status?: TicketStatus[]; departmentId?: number; assigneeId?: string; memberId?: number; channel?: Channel; priority?: Priority;
+    q?: string; sort: TicketSort; cursor?: string; limit: number;
+  }, never>(r, auth, {
+    method: 'get', path: '/tickets', tag: 'tickets',
+    summary: 'List tickets you may see, filtered, sorted and paginated (keyset cursor). assigneeId takes an id, "me" or "none".',
+    query: obj({
+      status: { type: 'array', items: oneOf(TICKET_STATUSES), maxItems: 7 },
+      departmentId: int(), assigneeId: str({ pattern: '^([0-9]+|me|none)$' }), memberId: int(),
+      channel: oneOf(CHANNELS), priority: oneOf(PRIORITIES), q: str({ maxLength: 200 }),
+      sort: { ...oneOf(TICKET_SORTS), default: '-updatedAt' }, ...pageQuery,
+    }),
+  }, ({ principal, query }) => s.queries.list(principal, {
+    ...query,
+    assigneeId: query.assigneeId === 'me' ? principal.agentId : query.assigneeId === 'none' ? 'none'
+      : query.assigneeId !== undefined ? Number(query.assigneeId) : undefined,
+  }));
+
+  defineRoute<Id, { follow: boolean }, never>(r, auth, {
+    method: 'get', path: '/tickets/:id', tag: 'tickets', params: idParams,
+    query: obj({ follow: { type: 'boolean', default: true } }),
+    summary: 'A ticket with its messages. A merged ticket redirects (308) to the ticket it was merged into unless follow=false.',
+  }, async ({ principal, params, query, res }) => {
+    const ticket = await s.queries.get(principal, params.id);
+    if (ticket.status === 'merged' && ticket.mergedIntoId && query.follow) {
+      res.redirect(308, `/api/tickets/${ticket.mergedIntoId}`);
+      return;
+    }
+    return ticket;
+  });
+
+  defineRoute<Id, { cursor?: string; limit: number }, never>(r, auth, {
+    method: 'get', path: '/tickets/:id/events', tag: 'tickets', params: idParams, query: obj(pageQuery),
+    summary: 'The ticket\'s history, oldest first: every change, who made it, when and why.',
+  }, ({ principal, params, query }) => s.queries.events(principal, params.id, query));
+
+  defineRoute<Id, never, { text: string; visibility: 'public' | 'internal'; status?: TicketStatus }>(r, auth, {
+    method: 'post', path: '/tickets/:id/messages', tag: 'tickets', params: idParams, status: 201,
+    summary: 'Reply to the member on the ticket\'s channel (visibility public) or add an internal note; optionally change status at once.',
+    body: obj({ text: text(50_000), visibility: { ...oneOf(['public', 'internal']), default: 'public' }, status: oneOf(TICKET_STATUSES) }, ['text']),
+  }, async ({ principal, params, body }) => {
+    const { messageId } = await s.tickets.addMessage(principal, params.id, body);
+    return { messageId, ticket: await s.queries.get(principal, params.id).catch(() => null) };
+  });
+
+  const action = <B>(path: string, summary: string, body: Record<string, unknown>, run: (p: Parameters<typeof s.tickets.setStatus>[0], id: number, b: B) => Promise<void>) =>
+    defineRoute<Id, never, B>(r, auth, { method: 'post', path: `/tickets/:id/${path}`, tag: 'tickets', params: idParams, summary, body },
+      async ({ principal, params, body: b }) => {
+        await run(principal, params.id, b);
+        // After a transfer the agent may no longer see the ticket: answer with what is still visible.
+        return s.queries.get(principal, params.id).catch(() => ({ id: params.id, visible: false }));
+      });
+
+  action<{ status: TicketStatus }>('status', 'Change status; only the transitions of the status table are allowed (409 lists the allowed ones).',
+    obj({ status: oneOf(TICKET_STATUSES) }, ['status']), (p, id, b) => s.tickets.setStatus(p, id, b.status));
+  action<{ assigneeId: number | null }>('assign', 'Assign to an agent of the ticket\'s department, or unassign with null.',
+    obj({ assigneeId: nullable(int()) }, ['assigneeId']), (p, id, b) => s.tickets.assign(p, id, b.assigneeId));
+  action<{ departmentId: number; note?: string }>('transfer', 'Move to another department; an assignee who does not work there is unassigned.',
+    obj({ departmentId: int(), note: text(1000) }, ['departmentId']), (p, id, b) => s.tickets.transfer(p, id, b.departmentId, b.note));
+  action<{ priority: Priority }>('priority', 'Change priority.', obj({ priority: oneOf(PRIORITIES) }, ['priority']),
+    (p, id, b) => s.tickets.setPriority(p, id, b.priority));
+  const tagList = { type: 'array', items: text(40), maxItems: 30 };
+  action<{ add?: string[]; remove?: string[] }>('tags', 'Add and/or remove tags.',
+    { ...obj({ add: tagList, remove: tagList }), minProperties: 1 }, (p, id, b) => s.tickets.changeTags(p, id, b));
+  action<{ targetTicketId: number }>('merge', 'Merge this ticket into another: its messages move there and it redirects to it.',
+    obj({ targetTicketId: int() }, ['targetTicketId']), (p, id, b) => s.tickets.merge(p, id, b.targetTicketId));
+}

@@ -1,0 +1,172 @@
+import type { EntityManager } from 'typeorm';
+import { In } from 'typeorm';
+import { Member, MemberIdentity } from '../db/entities/index.js';
+import type { Database } from '../db/database.js';
+import { isUniqueViolation } from '../db/database.js';
+import { IDENTITY_KINDS, type IdentityKind, type Tier } from '../domain.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import type { PiiVault } from '../security/pii-vault.js';
+import { identityAad, maskIdentity, normaliseIdentity } from './identity.js';
+import { decodeCursor, encodeCursor, type Page } from '../pagination.js';
+
+export interface MemberInput {
+  name?: string | null;
+  tier?: Tier;
+  homeStore?: string | null;
+  identities?: Partial<Record<IdentityKind, string | null>>;
+}
+
+export interface MemberView {
+  id: number;
+  name: string | null;
+  tier: Tier;
+  homeStore: string | null;
+  /** Masked: reading them unmasked is the member-data-protection issue's audited path. */
+  identities: Array<{ kind: IdentityKind; masked: string }>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export class MemberService {
+  constructor(private readonly db: Database, private readonly vault: PiiVault) {}
+
+  /** The member owning this channel identity, locked for the rest of the transaction (MySQL). */
+  async findByIdentity(m: EntityManager, kind: IdentityKind, value: string, lock = false): Promise<Member | null> {
+    const blindIndex = this.vault.blindIndex(kind, normaliseIdentity(kind, value));
+    const identity = await m.findOne(MemberIdentity, { where: { kind, blindIndex } });
+    if (!identity) return null;
+    const qb = m.createQueryBuilder(Member, 'mb').where('mb.id = :id', { id: identity.memberId });
+    return (await (lock ? this.db.forUpdate(qb) : qb).getOne()) ?? null;
+  }
+
+  /**
+   * Inside ingest's transaction: the member behind a channel identity, created on first contact.
+   * Two first contacts racing both insert; the unique blind index refuses one, whose transaction
+   * is retried and then finds the winner.
+   */
+  async resolveOrCreate(m: EntityManager, from: { kind: IdentityKind; value: string; name?: string }): Promise<{ member: Member; created: boolean }> {
+    const existing = await this.findByIdentity(m, from.kind, from.value, true);
+    if (existing) return { member: existing, created: false };
+    const member = await this.insertMember(m, { name: from.name ?? null, identities: { [from.kind]: from.value } });
+    return { member, created: true };
+  }
+
+  async insertMember(m: EntityManager, input: MemberInput): Promise<Member> {
+    const { dataKey, wrapped } = this.vault.newDataKey();
+    const res = await m.insert(Member, {
+      name: input.name ?? null, tier: input.tier ?? 'standard', homeStore: input.homeStore ?? null, wrappedKey: wrapped,
+    });
+    const id = Number(res.identifiers[0]!.id);
+    await this.writeIdentities(m, id, dataKey, input.identities ?? {});
+    return (await m.findOneByOrFail(Member, { id }));
+  }
+
+  private async writeIdentities(m: EntityManager, memberId: number, dataKey: Buffer, identities: MemberInput['identities'] & object): Promise<void> {
+    for (const kind of IDENTITY_KINDS) {
+      if (!(kind in identities)) continue;
+      await m.delete(MemberIdentity, { memberId, kind });
+      const raw = identities[kind];
+      if (raw === null || raw === undefined || raw === '') continue;
+      const value = normaliseIdentity(kind, raw);
+      await m.insert(MemberIdentity, {
+        memberId, kind,
+        blindIndex: this.vault.blindIndex(kind, value),
+        valueEnc: this.vault.encrypt(dataKey, value, identityAad(memberId, kind)),
+        masked: maskIdentity(kind, value),
+      });
+    }
+  }
+
+  async create(input: MemberInput): Promise<MemberView> {
+    const member = await this.db.tx((m) => this.insertMember(m, input)).catch(rethrowIdentityTaken);
+    return this.get(member.id);
+  }
+
+  async update(id: number, input: MemberInput): Promise<MemberView> {
+    await this.db.tx(async (m) => {
+      const member = await m.findOneBy(Member, { id });
+      if (!member || member.wrappedKey === ERASED) throw new NotFoundError('member');
+      const patch: Partial<Member> = {};
+      if (input.name !== undefined) patch.name = input.name;
+      if (input.tier !== undefined) patch.tier = input.tier;
+      if (input.homeStore !== undefined) patch.homeStore = input.homeStore;
+      if (Object.keys(patch).length) await m.update(Member, { id }, patch);
+      if (input.identities) await this.writeIdentities(m, id, this.vault.unwrap(member.wrappedKey), input.identities);
+    }).catch(rethrowIdentityTaken);
+    return this.get(id);
+  }
+
+  /**
+   * Removes a member's contact data and name; their tickets stay for statistics. Destroying the
+   * wrapped data key makes any copy of the encrypted values unreadable.
+   */
+  async erase(id: number): Promise<void> {
+    await this.db.tx(async (m) => {
+      const member = await m.findOneBy(Member, { id });
+      if (!member || member.wrappedKey === ERASED) throw new NotFoundError('member');
+      await m.delete(MemberIdentity, { memberId: id });
+      await m.update(Member, { id }, { name: null, homeStore: null, wrappedKey: ERASED });
+    });
+  }
+
+  async get(id: number): Promise<MemberView> {
+    const views = await this.db.read((m) => this.views(m, [id]));
+    const view = views.get(id);
+    if (!view) throw new NotFoundError('member');
+    return view;
+  }
+
+  async views(m: EntityManager, ids: number[]): Promise<Map<number, MemberView>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    const [members, identities] = await Promise.all([
+      m.findBy(Member, { id: In(unique) }),
+      m.find(MemberIdentity, { where: { memberId: In(unique) }, order: { id: 'ASC' } }),
+    ]);
+    return new Map(members.filter((mb) => mb.wrappedKey !== ERASED).map((mb) => [mb.id, {
+      id: mb.id, name: mb.name, tier: mb.tier, homeStore: mb.homeStore,
+      identities: identities.filter((i) => i.memberId === mb.id).map((i) => ({ kind: i.kind, masked: i.masked })),
+      createdAt: mb.createdAt.toISOString(), updatedAt: mb.updatedAt.toISOString(),
+    }]));
+  }
+
+  async list(q: { q?: string; tier?: Tier; homeStore?: string; email?: string; phone?: string; wechat?: string; limit: number; cursor?: string }): Promise<Page<MemberView>> {
+    return this.db.read(async (m) => {
+      const qb = m.createQueryBuilder(Member, 'mb').where('mb.wrappedKey <> :erased', { erased: ERASED });
+      if (q.tier) qb.andWhere('mb.tier = :tier', { tier: q.tier });
+      if (q.homeStore) qb.andWhere('mb.homeStore = :store', { store: q.homeStore });
+      if (q.q) qb.andWhere("mb.name LIKE :name ESCAPE '!'", { name: `%${escapeLike(q.q)}%` });
+      for (const kind of ['email', 'phone', 'wechat'] as const) {
+        const value = q[kind];
+        if (!value) continue;
+        qb.andWhere(`mb.id IN (SELECT mi.memberId FROM member_identity mi WHERE mi.kind = :k_${kind} AND mi.blindIndex = :b_${kind})`,
+          { [`k_${kind}`]: kind, [`b_${kind}`]: this.vault.blindIndex(kind, normaliseIdentity(kind, value)) });
+      }
+      const after = decodeCursor(q.cursor);
+      if (after) qb.andWhere('mb.id < :after', { after: Number(after[1]) });
+      const rows = await qb.orderBy('mb.id', 'DESC').limit(q.limit + 1).getMany();
+      const pageRows = rows.slice(0, q.limit);
+      const views = await this.views(m, pageRows.map((r) => r.id));
+      const last = pageRows.at(-1);
+      return {
+        items: pageRows.map((r) => views.get(r.id)!),
+        nextCursor: rows.length > q.limit && last ? encodeCursor([null, last.id]) : null,
+      };
+    });
+  }
+
+}
+
+export const ERASED = 'erased';
+
+/** For `LIKE … ESCAPE '!'`: '!' because a backslash means different things in MySQL and SQLite literals. */
+export function escapeLike(s: string): string {
+  return s.replace(/[!%_]/g, (c) => `!${c}`);
+}
+
+function rethrowIdentityTaken(err: unknown): never {
+  if (isUniqueViolation(err)) {
+    throw new ConflictError('IDENTITY_TAKEN', 'another member already has this email, phone or WeChat id');
+  }
+  throw err;
+}

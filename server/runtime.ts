@@ -1,0 +1,54 @@
+import type { Server } from 'node:http';
+import type { DataSource } from 'typeorm';
+import { createApp } from './app.js';
+import { bootstrap } from './bootstrap.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { Database } from './db/database.js';
+import { createDataSource, engineOf } from './db/data-source.js';
+import { seedDemo, DEMO_PASSWORD } from './demo/seed.js';
+import type { Logger } from './logger.js';
+import { loadMasterKey, PiiVault } from './security/pii-vault.js';
+import { buildServices, type Services } from './services.js';
+
+export interface Runtime {
+  services: Services;
+  server: Server;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts everything a server process runs: migrations, bootstrap, HTTP, delivery worker. */
+export async function startRuntime(config: Config, log: Logger, opts: { clock?: Clock; print?: (line: string) => void } = {}): Promise<Runtime> {
+  const print = opts.print ?? ((line: string) => process.stdout.write(line + '\n'));
+  const masterKey = await loadMasterKey(config, log);
+  const ds: DataSource = await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? null : config.dataDir });
+  const applied = await ds.runMigrations({ transaction: 'each' });
+  if (applied.length) log.info('applied migrations', { migrations: applied.map((m) => m.name) });
+  const db = new Database(ds, engineOf({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const services = buildServices({
+    db, vault: new PiiVault(masterKey), clock: opts.clock ?? systemClock, log,
+    tokenTtlMinutes: config.tokenTtlMinutes, deliveryPollMs: config.deliveryPollMs,
+  });
+  await bootstrap(services, { adminEmail: config.adminEmail, adminPassword: config.adminPassword, print }, log);
+  if (config.demo && (await seedDemo(services, log))) {
+    print(`  Demo data loaded. Demo agents (password "${DEMO_PASSWORD}"): wang.fang@demo.memberdesk (supervisor), li.na@demo.memberdesk, tom.chen@demo.memberdesk\n`);
+  }
+  const app = createApp(services);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const srv = app.listen(config.port, config.host, () => resolve(srv));
+    srv.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  services.delivery.start();
+  log.info('listening', { port, engine: db.engine, url: `http://127.0.0.1:${port}/` });
+  return {
+    services, server, port,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.delivery.stop();
+      await ds.destroy();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { ChannelRegistry } from '../channels/channel.js';
+import { PhoneAdapter } from '../channels/phone/phone.adapter.js';
+import { AgentService } from './agents/agent.service.js';
+import type { Clock } from './clock.js';
+import type { Database } from './db/database.js';
+import { DeliveryWorker } from './delivery/delivery.worker.js';
+import { DepartmentService } from './departments/department.service.js';
+import type { Logger } from './logger.js';
+import { MemberService } from './members/member.service.js';
+import type { PiiVault } from './security/pii-vault.js';
+import { TokenSigner } from './security/token.js';
+import { TicketQueries } from './tickets/ticket.queries.js';
+import { TicketService } from './tickets/ticket.service.js';
+import { defaultTriager, type Triager } from './triage/triager.js';
+
+export interface Services {
+  db: Database;
+  vault: PiiVault;
+  clock: Clock;
+  log: Logger;
+  channels: ChannelRegistry;
+  tickets: TicketService;
+  queries: TicketQueries;
+  members: MemberService;
+  agents: AgentService;
+  departments: DepartmentService;
+  signer: TokenSigner;
+  delivery: DeliveryWorker;
+}
+
+export interface ServiceOptions {
+  db: Database;
+  vault: PiiVault;
+  clock: Clock;
+  log: Logger;
+  tokenTtlMinutes: number;
+  deliveryPollMs: number;
+  /** Adapters beyond the built-in phone channel (configured channels, test doubles). */
+  channels?: ChannelRegistry;
+  triager?: Triager;
+}
+
+/** Wires the domain together; no transport here, so tests and the server share it. */
+export function buildServices(o: ServiceOptions): Services {
+  const channels = o.channels ?? new ChannelRegistry();
+  if (!channels.get('phone')) channels.register(new PhoneAdapter());
+  const members = new MemberService(o.db, o.vault);
+  const delivery = new DeliveryWorker({ db: o.db, vault: o.vault, channels, clock: o.clock, log: o.log, pollMs: o.deliveryPollMs });
+  const tickets = new TicketService({
+    db: o.db, members, clock: o.clock, triager: o.triager ?? defaultTriager,
+    sendsText: (c) => channels.get(c)?.describe().sendsText ?? false,
+    afterCommit: (n) => { if (n.deliveries > 0) delivery.kick(); },
+  });
+  return {
+    db: o.db, vault: o.vault, clock: o.clock, log: o.log, channels, tickets, members, delivery,
+    queries: new TicketQueries(o.db, members),
+    agents: new AgentService(o.db, o.clock),
+    departments: new DepartmentService(o.db),
+    signer: new TokenSigner(o.vault.tokenKey, o.tokenTtlMinutes * 60),
+  };
+}

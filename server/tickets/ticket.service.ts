@@ -1,0 +1,409 @@
+import type { EntityManager } from 'typeorm';
+import type { InboundMessage } from '../../channels/channel.js';
+import type { CallLog } from '../../channels/phone/phone.adapter.js';
+import { callExternalId, callMeta, inboundFromCall } from '../../channels/phone/phone.adapter.js';
+import { canSeeDepartment, type Principal } from '../agents/principal.js';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/database.js';
+import { row } from '../db/row.js';
+import { Agent, AgentDepartment, Delivery, Department, Message, Ticket, TicketEvent } from '../db/entities/index.js';
+import type { AuthorType, Channel, Priority, TicketStatus } from '../domain.js';
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../errors.js';
+import type { MemberService } from '../members/member.service.js';
+import type { Triager } from '../triage/triager.js';
+import { assertTransition, formatTicketNumber, THREADABLE } from './status.js';
+
+export interface IngestResult {
+  ticketId: number;
+  messageId: number;
+  ticketNumber: string;
+  /** A new ticket was opened for this message. */
+  created: boolean;
+  /** The message had been ingested before; nothing was written. */
+  duplicate: boolean;
+}
+
+export interface CommitNotice {
+  ticketIds: number[];
+  deliveries: number;
+}
+
+export interface TicketServiceDeps {
+  db: Database;
+  members: MemberService;
+  triager: Triager;
+  clock: Clock;
+  /** Whether the configured adapter of a channel can deliver a typed reply. */
+  sendsText: (channel: Channel) => boolean;
+  /** Called after every committed change: realtime, delivery workers and notifications hang off it. */
+  afterCommit?: (notice: CommitNotice) => void;
+}
+
+interface PendingEvent { type: string; data: Record<string, unknown> }
+interface Actor { type: AuthorType; id: number | null }
+
+const LIVE: readonly TicketStatus[] = THREADABLE;
+
+/**
+ * The ticket domain: every change is one transaction that also writes its ticket_event rows and,
+ * for anything leaving the building, its delivery rows. No HTTP, socket or channel SDK in here.
+ */
+export class TicketService {
+  constructor(private readonly deps: TicketServiceDeps) {}
+
+  private get db() { return this.deps.db; }
+
+  // ── inbound ──────────────────────────────────────────────────────────────
+
+  /**
+   * The one path of every member message (ARCHITECTURE §2): dedupe, resolve member, thread, triage,
+   * route, persist. Idempotent on (channel, externalId): a redelivery returns the first result.
+   */
+  async ingest(msg: InboundMessage): Promise<IngestResult> {
+    const result = await this.db.tx(async (m) => {
+      const seen = await m.findOne(Message, { where: { channel: msg.channel, externalId: msg.externalId }, select: { id: true, ticketId: true } });
+      if (seen) return this.duplicateResult(m, seen);
+      const { member } = await this.deps.members.resolveOrCreate(m, msg.from);
+      const now = this.deps.clock.now();
+      let ticket = await this.findThread(m, member.id, msg);
+      const events: PendingEvent[] = [];
+      let created = false;
+      if (!ticket) {
+        const triage = await this.deps.triager.triage({ channel: msg.channel, subject: msg.subject ?? '', text: msg.text, memberTier: member.tier });
+        const departmentId = await this.routeDepartment(m, msg.departmentId);
+        ticket = await this.insertTicket(m, {
+          channel: msg.channel, memberId: member.id, departmentId,
+          subject: subjectOf(msg.subject, msg.text), type: triage.type, category: triage.category, priority: triage.priority,
+          triage: { ...triage }, lastMessageAt: msg.receivedAt,
+        });
+        created = true;
+        events.push({ type: 'ticket.created', data: { number: ticket.number, channel: msg.channel, departmentId, type: triage.type, category: triage.category, priority: triage.priority, reasons: triage.reasons } });
+      } else if (ticket.status === 'pending' || ticket.status === 'on_hold') {
+        events.push({ type: 'status.changed', data: { from: ticket.status, to: 'open', reason: 'member_replied' } });
+        ticket.status = 'open';
+      }
+      const messageId = await this.insertMessage(m, {
+        ticketId: ticket.id, direction: 'inbound', visibility: 'public', channel: msg.channel, authorType: 'member',
+        authorMemberId: member.id, text: msg.text, html: msg.html ?? null, externalId: msg.externalId,
+        meta: msg.meta ?? null, createdAt: msg.receivedAt,
+      });
+      events.push({ type: 'message.received', data: { messageId, channel: msg.channel } });
+      if (!created) {
+        await m.update(Ticket, { id: ticket.id }, { status: ticket.status, lastMessageAt: laterOf(ticket.lastMessageAt, msg.receivedAt) });
+      }
+      await this.writeEvents(m, ticket.id, { type: 'member', id: member.id }, events, now);
+      return { ticketId: ticket.id, messageId, ticketNumber: ticket.number!, created, duplicate: false };
+    }, { retryOnConflict: true });
+    if (!result.duplicate) this.notify([result.ticketId], 0);
+    return result;
+  }
+
+  /** An agent logs a phone call: inbound calls are the member's message, outbound calls are our response. */
+  async logCall(p: Principal, call: CallLog): Promise<IngestResult> {
+    if (call.ticketId !== undefined) await this.assertVisible(p, call.ticketId);
+    const externalId = callExternalId(call);
+    const departmentId = call.departmentId ?? p.departmentIds[0];
+    if (call.direction === 'inbound') {
+      return this.ingest(inboundFromCall({ ...call, departmentId }, p.agentId, this.deps.clock.now(), externalId));
+    }
+    const result = await this.db.tx(async (m) => {
+      const seen = await m.findOne(Message, { where: { channel: 'phone', externalId }, select: { id: true, ticketId: true } });
+      if (seen) return this.duplicateResult(m, seen);
+      const now = this.deps.clock.now();
+      const at = call.occurredAt ? new Date(call.occurredAt) : now;
+      const { member } = await this.deps.members.resolveOrCreate(m, { kind: 'phone', value: call.phone, name: call.memberName });
+      let ticket = call.ticketId !== undefined
+        ? await this.lockVisible(m, p, call.ticketId)
+        : await this.findThread(m, member.id, { channel: 'phone' });
+      const events: PendingEvent[] = [];
+      let created = false;
+      if (ticket && !LIVE.includes(ticket.status) && ticket.status !== 'solved') {
+        throw new ConflictError('TICKET_CLOSED', `ticket ${ticket.number} is ${ticket.status}; log the call without a ticket to open a new one`);
+      }
+      if (!ticket) {
+        const dept = await this.routeDepartment(m, departmentId);
+        ticket = await this.insertTicket(m, {
+          channel: 'phone', memberId: member.id, departmentId: dept, subject: subjectOf(undefined, call.summary),
+          type: 'enquiry', category: 'other', priority: 'normal', triage: null, lastMessageAt: at,
+        });
+        created = true;
+        events.push({ type: 'ticket.created', data: { number: ticket.number, channel: 'phone', departmentId: dept, reason: 'outbound_call' } });
+      }
+      const messageId = await this.insertMessage(m, {
+        ticketId: ticket.id, direction: 'outbound', visibility: 'public', channel: 'phone', authorType: 'agent',
+        authorAgentId: p.agentId, text: call.summary, html: null, externalId, meta: callMeta(call, p.agentId),
+        createdAt: at, deliveryState: 'pending',
+      });
+      await this.insertDelivery(m, ticket, messageId, now);
+      events.push({ type: 'message.sent', data: { messageId, channel: 'phone', visibility: 'public', call: true } });
+      this.respond(ticket, at, events);
+      await m.update(Ticket, { id: ticket.id }, {
+        status: ticket.status, firstResponseAt: ticket.firstResponseAt, lastMessageAt: laterOf(ticket.lastMessageAt, at), solvedAt: ticket.solvedAt,
+      });
+      await this.writeEvents(m, ticket.id, { type: 'agent', id: p.agentId }, events, now);
+      return { ticketId: ticket.id, messageId, ticketNumber: ticket.number!, created, duplicate: false };
+    }, { retryOnConflict: true });
+    if (!result.duplicate) this.notify([result.ticketId], 1);
+    return result;
+  }
+
+  // ── agent actions ────────────────────────────────────────────────────────
+
+  /** A public reply (sent on the ticket's channel through a delivery row) or an internal note. */
+  async addMessage(p: Principal, ticketId: number, input: { text: string; visibility: 'public' | 'internal'; status?: TicketStatus }): Promise<{ messageId: number }> {
+    let messageId = 0;
+    await this.command(p, ticketId, async (m, ticket, events, now) => {
+      if (!LIVE.includes(ticket.status) && ticket.status !== 'solved') {
+        throw new ConflictError('TICKET_CLOSED', `ticket ${ticket.number} is ${ticket.status}; it takes no more messages`);
+      }
+      const isPublic = input.visibility === 'public';
+      if (isPublic && !this.deps.sendsText(ticket.channel)) {
+        throw new UnprocessableError('CHANNEL_CANNOT_SEND_TEXT', ticket.channel === 'phone'
+          ? 'phone tickets are answered by calling the member: log the call (POST /api/calls with direction outbound and this ticketId)'
+          : `the ${ticket.channel} channel is not configured to send replies`, { channel: ticket.channel });
+      }
+      messageId = await this.insertMessage(m, {
+        ticketId: ticket.id, direction: 'outbound', visibility: input.visibility, channel: ticket.channel, authorType: 'agent',
+        authorAgentId: p.agentId, text: input.text, html: null, externalId: null, meta: null, createdAt: now,
+        deliveryState: isPublic ? 'pending' : null,
+      });
+      if (isPublic) {
+        await this.insertDelivery(m, ticket, messageId, now);
+        events.push({ type: 'message.sent', data: { messageId, channel: ticket.channel, visibility: 'public' } });
+        this.respond(ticket, now, events);
+        ticket.lastMessageAt = now;
+      } else {
+        events.push({ type: 'note.added', data: { messageId } });
+      }
+      if (input.status && input.status !== ticket.status) this.changeStatus(ticket, input.status, now, events);
+      return isPublic ? 1 : 0;
+    });
+    return { messageId };
+  }
+
+  async setStatus(p: Principal, ticketId: number, status: TicketStatus): Promise<void> {
+    await this.command(p, ticketId, async (_m, ticket, events, now) => {
+      if (status === ticket.status) return 0;
+      this.changeStatus(ticket, status, now, events);
+      return 0;
+    });
+  }
+
+  async assign(p: Principal, ticketId: number, assigneeId: number | null): Promise<void> {
+    await this.command(p, ticketId, async (m, ticket, events) => {
+      if (assigneeId === ticket.assigneeId) return 0;
+      if (assigneeId !== null) await this.assertAssignable(m, assigneeId, ticket.departmentId);
+      events.push({ type: 'assignee.changed', data: { from: ticket.assigneeId, to: assigneeId } });
+      ticket.assigneeId = assigneeId;
+      return 0;
+    });
+  }
+
+  async transfer(p: Principal, ticketId: number, departmentId: number, note?: string): Promise<void> {
+    await this.command(p, ticketId, async (m, ticket, events) => {
+      if (departmentId === ticket.departmentId) return 0;
+      if (!(await m.existsBy(Department, { id: departmentId }))) {
+        throw new UnprocessableError('UNKNOWN_DEPARTMENT', `department ${departmentId} does not exist`, { field: 'departmentId' });
+      }
+      events.push({ type: 'department.changed', data: { from: ticket.departmentId, to: departmentId, note: note ?? null } });
+      ticket.departmentId = departmentId;
+      if (ticket.assigneeId !== null && !(await m.existsBy(AgentDepartment, { agentId: ticket.assigneeId, departmentId }))) {
+        events.push({ type: 'assignee.changed', data: { from: ticket.assigneeId, to: null, reason: 'transferred' } });
+        ticket.assigneeId = null;
+      }
+      return 0;
+    });
+  }
+
+  async setPriority(p: Principal, ticketId: number, priority: Priority): Promise<void> {
+    await this.command(p, ticketId, async (_m, ticket, events) => {
+      if (priority === ticket.priority) return 0;
+      events.push({ type: 'priority.changed', data: { from: ticket.priority, to: priority } });
+      ticket.priority = priority;
+      return 0;
+    });
+  }
+
+  async changeTags(p: Principal, ticketId: number, change: { add?: string[]; remove?: string[] }): Promise<void> {
+    await this.command(p, ticketId, async (_m, ticket, events) => {
+      const before = ticket.tags;
+      const removed = new Set((change.remove ?? []).map(normaliseTag));
+      const next = [...new Set([...before.filter((t) => !removed.has(t)), ...(change.add ?? []).map(normaliseTag)])];
+      if (next.length > 30) throw new ValidationError('a ticket has at most 30 tags', { field: 'add' }, 'TOO_MANY_TAGS');
+      const added = next.filter((t) => !before.includes(t));
+      const gone = before.filter((t) => !next.includes(t));
+      if (!added.length && !gone.length) return 0;
+      events.push({ type: 'tags.changed', data: { added, removed: gone } });
+      ticket.tags = next;
+      return 0;
+    });
+  }
+
+  /** Moves every message of `sourceId` into `targetId`; the source becomes a redirect to the target. */
+  async merge(p: Principal, sourceId: number, targetId: number): Promise<void> {
+    if (sourceId === targetId) throw new UnprocessableError('MERGE_INTO_SELF', 'a ticket cannot be merged into itself');
+    await this.db.tx(async (m) => {
+      const now = this.deps.clock.now();
+      // Lock in id order so two opposite merges cannot deadlock.
+      const [a, b] = sourceId < targetId ? [sourceId, targetId] : [targetId, sourceId];
+      const first = await this.lockVisible(m, p, a);
+      const second = await this.lockVisible(m, p, b);
+      const source = first.id === sourceId ? first : second;
+      const target = first.id === targetId ? first : second;
+      for (const t of [source, target]) {
+        if (!LIVE.includes(t.status) && t.status !== 'solved') {
+          throw new ConflictError('TICKET_CLOSED', `ticket ${t.number} is ${t.status} and cannot take part in a merge`);
+        }
+      }
+      const moved = await m.update(Message, { ticketId: source.id }, { ticketId: target.id });
+      await m.update(Delivery, { ticketId: source.id }, { ticketId: target.id });
+      const tags = [...new Set([...target.tags, ...source.tags])];
+      await m.update(Ticket, { id: target.id }, { tags, lastMessageAt: laterOf(target.lastMessageAt, source.lastMessageAt) });
+      await m.update(Ticket, { id: source.id }, { status: 'merged', mergedIntoId: target.id });
+      const actor = { type: 'agent' as const, id: p.agentId };
+      await this.writeEvents(m, source.id, actor, [{ type: 'ticket.merged', data: { into: target.id, intoNumber: target.number, from: source.status, messagesMoved: moved.affected ?? null } }], now);
+      await this.writeEvents(m, target.id, actor, [{ type: 'ticket.merged_from', data: { from: source.id, fromNumber: source.number, messagesMoved: moved.affected ?? null } }], now);
+    });
+    this.notify([sourceId, targetId], 0);
+  }
+
+  // ── internals ────────────────────────────────────────────────────────────
+
+  /** Load → check visibility → mutate → persist the changed fields and the events, in one transaction. */
+  private async command(
+    p: Principal, ticketId: number,
+    fn: (m: EntityManager, ticket: Ticket, events: PendingEvent[], now: Date) => Promise<number>,
+  ): Promise<void> {
+    const deliveries = await this.db.tx(async (m) => {
+      const now = this.deps.clock.now();
+      const ticket = await this.lockVisible(m, p, ticketId);
+      if (ticket.status === 'merged') {
+        throw new ConflictError('TICKET_MERGED', `ticket ${ticket.number} was merged into ticket ${ticket.mergedIntoId}; act on that one`, { mergedIntoId: ticket.mergedIntoId });
+      }
+      const events: PendingEvent[] = [];
+      const sent = await fn(m, ticket, events, now);
+      if (!events.length) return sent;
+      await m.update(Ticket, { id: ticket.id }, {
+        status: ticket.status, assigneeId: ticket.assigneeId, departmentId: ticket.departmentId, priority: ticket.priority,
+        tags: ticket.tags, firstResponseAt: ticket.firstResponseAt, lastMessageAt: ticket.lastMessageAt,
+        solvedAt: ticket.solvedAt, closedAt: ticket.closedAt,
+      });
+      await this.writeEvents(m, ticket.id, { type: 'agent', id: p.agentId }, events, now);
+      return sent;
+    });
+    this.notify([ticketId], deliveries);
+  }
+
+  private changeStatus(ticket: Ticket, to: TicketStatus, now: Date, events: PendingEvent[]): void {
+    assertTransition(ticket.status, to);
+    events.push({ type: 'status.changed', data: { from: ticket.status, to } });
+    if (to === 'solved') ticket.solvedAt = now;
+    if (to === 'closed') ticket.closedAt = now;
+    if (ticket.status === 'solved' && to === 'open') ticket.solvedAt = null;
+    ticket.status = to;
+  }
+
+  /** A public agent response: stops the first-response clock and moves a new ticket to open. */
+  private respond(ticket: Ticket, at: Date, events: PendingEvent[]): void {
+    if (!ticket.firstResponseAt) {
+      ticket.firstResponseAt = at;
+      events.push({ type: 'first_response', data: { at: at.toISOString() } });
+    }
+    if (ticket.status === 'new') {
+      events.push({ type: 'status.changed', data: { from: 'new', to: 'open', reason: 'agent_responded' } });
+      ticket.status = 'open';
+    }
+  }
+
+  private async findThread(m: EntityManager, memberId: number, msg: Pick<InboundMessage, 'channel' | 'threadTicketId'>): Promise<Ticket | null> {
+    if (msg.threadTicketId !== undefined) {
+      let hinted = await m.findOneBy(Ticket, { id: msg.threadTicketId });
+      // A merged ticket redirects to where its conversation went.
+      for (let hops = 0; hinted?.status === 'merged' && hinted.mergedIntoId && hops < 5; hops++) {
+        hinted = await m.findOneBy(Ticket, { id: hinted.mergedIntoId });
+      }
+      if (hinted && hinted.memberId === memberId && LIVE.includes(hinted.status)) return hinted;
+    }
+    return m.createQueryBuilder(Ticket, 't')
+      .where('t.memberId = :memberId AND t.channel = :channel AND t.status IN (:...live)', { memberId, channel: msg.channel, live: LIVE })
+      .orderBy('t.lastMessageAt', 'DESC').addOrderBy('t.id', 'DESC').limit(1).getOne();
+  }
+
+  private async routeDepartment(m: EntityManager, hint: number | undefined): Promise<number> {
+    if (hint !== undefined && (await m.existsBy(Department, { id: hint }))) return hint;
+    const dept = await m.createQueryBuilder(Department, 'd').orderBy('d.isDefault', 'DESC').addOrderBy('d.id', 'ASC').limit(1).getOne();
+    if (!dept) throw new ConflictError('NO_DEPARTMENT', 'no department exists to route tickets to; create one first');
+    return dept.id;
+  }
+
+  private async insertTicket(m: EntityManager, t: Pick<Ticket, 'channel' | 'memberId' | 'departmentId' | 'subject' | 'type' | 'category' | 'priority' | 'triage' | 'lastMessageAt'>): Promise<Ticket> {
+    const res = await m.insert(Ticket, row<Ticket>({ ...t, status: 'new', tags: [], assigneeId: null, mergedIntoId: null }));
+    const id = Number(res.identifiers[0]!.id);
+    const number = formatTicketNumber(id);
+    await m.update(Ticket, { id }, { number });
+    return Object.assign(new Ticket(), t, {
+      id, number, status: 'new' as const, tags: [], assigneeId: null, mergedIntoId: null,
+      firstResponseAt: null, solvedAt: null, closedAt: null,
+    });
+  }
+
+  private async insertMessage(m: EntityManager, msg: Omit<Message, 'id' | 'attachments' | 'authorAgentId' | 'authorMemberId' | 'deliveryState'> & Partial<Pick<Message, 'authorAgentId' | 'authorMemberId' | 'deliveryState' | 'attachments'>>): Promise<number> {
+    const res = await m.insert(Message, row<Message>({ authorAgentId: null, authorMemberId: null, deliveryState: null, attachments: null, ...msg }));
+    return Number(res.identifiers[0]!.id);
+  }
+
+  private async insertDelivery(m: EntityManager, ticket: Ticket, messageId: number, now: Date): Promise<void> {
+    await m.insert(Delivery, { channel: ticket.channel, ticketId: ticket.id, messageId, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now });
+  }
+
+  private async writeEvents(m: EntityManager, ticketId: number, actor: Actor, events: PendingEvent[], now: Date): Promise<void> {
+    if (!events.length) return;
+    await m.insert(TicketEvent, events.map((e) => row<TicketEvent>({ ticketId, type: e.type, actorType: actor.type, actorId: actor.id, data: e.data, createdAt: now })));
+  }
+
+  private async duplicateResult(m: EntityManager, seen: Pick<Message, 'id' | 'ticketId'>): Promise<IngestResult> {
+    const ticket = await m.findOneOrFail(Ticket, { where: { id: seen.ticketId }, select: { id: true, number: true } });
+    return { ticketId: ticket.id, messageId: seen.id, ticketNumber: ticket.number!, created: false, duplicate: true };
+  }
+
+  private async assertAssignable(m: EntityManager, agentId: number, departmentId: number): Promise<void> {
+    const agent = await m.findOneBy(Agent, { id: agentId });
+    if (!agent || !agent.active) throw new UnprocessableError('UNKNOWN_AGENT', `agent ${agentId} does not exist or is inactive`, { field: 'assigneeId' });
+    if (agent.role !== 'admin' && !(await m.existsBy(AgentDepartment, { agentId, departmentId }))) {
+      throw new UnprocessableError('ASSIGNEE_NOT_IN_DEPARTMENT', `agent ${agentId} does not work in this ticket's department`, { field: 'assigneeId' });
+    }
+  }
+
+  private async lockVisible(m: EntityManager, p: Principal, ticketId: number): Promise<Ticket> {
+    const ticket = await this.db.forUpdate(m.createQueryBuilder(Ticket, 't').where('t.id = :id', { id: ticketId })).getOne();
+    // Same answer for "does not exist" and "not yours": no existence leak across departments.
+    if (!ticket || !canSeeDepartment(p, ticket.departmentId)) throw new NotFoundError('ticket');
+    return ticket;
+  }
+
+  private async assertVisible(p: Principal, ticketId: number): Promise<void> {
+    const ticket = await this.db.read((m) => m.findOne(Ticket, { where: { id: ticketId }, select: { id: true, departmentId: true } }));
+    if (!ticket || !canSeeDepartment(p, ticket.departmentId)) throw new NotFoundError('ticket');
+  }
+
+  private notify(ticketIds: number[], deliveries: number): void {
+    try {
+      this.deps.afterCommit?.({ ticketIds, deliveries });
+    } catch {
+      // A listener's failure must not turn a committed change into an error for the caller.
+    }
+  }
+}
+
+function subjectOf(subject: string | undefined, text: string): string {
+  const s = (subject ?? '').trim() || text.trim().split(/\r?\n/)[0] || '(no subject)';
+  return s.length > 255 ? `${s.slice(0, 254)}…` : s;
+}
+
+function laterOf(a: Date, b: Date): Date {
+  return a.getTime() >= b.getTime() ? a : b;
+}
+
+function normaliseTag(tag: string): string {
+  return tag.trim().toLowerCase().replace(/\s+/g, '-').slice(0, 40);
+}
