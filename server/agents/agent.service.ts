@@ -25,25 +25,30 @@ export interface AgentView {
 }
 
 export class AgentService {
-  private readonly throttle: LoginThrottle;
+  // Per address: 5 free failures. Per client IP more, since a whole office may share one NAT address.
+  private readonly byEmail: LoginThrottle;
+  private readonly byClient: LoginThrottle;
 
-  constructor(private readonly db: Database, private readonly clock: Clock) {
-    this.throttle = new LoginThrottle(clock);
+  constructor(private readonly db: Database, clock: Clock) {
+    this.byEmail = new LoginThrottle(clock, 5);
+    this.byClient = new LoginThrottle(clock, 30);
   }
 
   /** Checks a login; repeated failures for one address (or from one client) are slowed down with 429s. */
   async authenticate(email: string, password: string, client: string): Promise<Agent | null> {
-    const keys = [`email:${email.toLowerCase()}`, `client:${client}`];
-    const wait = this.throttle.retryAfter(keys);
+    const emailKey = [email.toLowerCase()];
+    const clientKey = [client];
+    const wait = Math.max(this.byEmail.retryAfter(emailKey), this.byClient.retryAfter(clientKey));
     if (wait > 0) throw new RateLimitError(wait);
     const agent = await this.db.read((m) => m.findOneBy(Agent, { email: email.toLowerCase() }));
     // Verify against a dummy hash when the agent is unknown so timing does not reveal which emails exist.
     const ok = await verifyPassword(password, agent?.passwordHash ?? DUMMY_HASH);
     if (!agent || !ok || !agent.active) {
-      this.throttle.fail(keys);
+      this.byEmail.fail(emailKey);
+      this.byClient.fail(clientKey);
       return null;
     }
-    this.throttle.succeed([keys[0]!]);
+    this.byEmail.succeed(emailKey);
     return agent;
   }
 

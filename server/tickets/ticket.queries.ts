@@ -83,19 +83,21 @@ export class TicketQueries {
         qb.andWhere("(t.subject LIKE :q ESCAPE '!' OR t.number = :num)", { q: `%${escapeLike(q)}%`, num: q.toUpperCase() });
       }
       const desc = f.sort.startsWith('-');
-      const column = f.sort.replace(/^-/, '') as 'updatedAt' | 'createdAt' | 'lastMessageAt';
+      const key = sortKey(f.sort.replace(/^-/, '') as SortField, this.db.engine);
       const after = decodeCursor(f.cursor);
       if (after) {
-        const value = new Date(String(after[0]));
-        qb.andWhere(`(t.${column} ${desc ? '<' : '>'} :cv OR (t.${column} = :cv AND t.id ${desc ? '<' : '>'} :cid))`, { cv: value, cid: after[1] });
+        const cmp = desc ? '<' : '>';
+        if (key.column === 'id') qb.andWhere(`t.id ${cmp} :cid`, { cid: after[1] });
+        else qb.andWhere(`(${key.expr} ${cmp} ${key.param} OR (${key.expr} = ${key.param} AND t.id ${cmp} :cid))`, { cv: new Date(String(after[0])), cid: after[1] });
       }
-      const rows = await qb.orderBy(`t.${column}`, desc ? 'DESC' : 'ASC').addOrderBy('t.id', desc ? 'DESC' : 'ASC').limit(f.limit + 1).getMany();
+      if (key.column !== 'id') qb.orderBy(`t.${key.column}`, desc ? 'DESC' : 'ASC');
+      const rows = await qb.addOrderBy('t.id', desc ? 'DESC' : 'ASC').limit(f.limit + 1).getMany();
       const page = rows.slice(0, f.limit);
       const members = await this.members.views(m, page.map((t) => t.memberId));
       const last = page.at(-1);
       return {
         items: page.map((t) => ticketView(t, members.get(t.memberId) ?? null)),
-        nextCursor: rows.length > f.limit && last ? encodeCursor([last[column].toISOString(), last.id]) : null,
+        nextCursor: rows.length > f.limit && last ? encodeCursor([key.column === 'id' ? null : last[key.column].toISOString(), last.id]) : null,
       };
     });
   }
@@ -129,6 +131,19 @@ export class TicketQueries {
       };
     });
   }
+}
+
+type SortField = 'updatedAt' | 'createdAt' | 'lastMessageAt';
+
+/**
+ * Keyset pagination needs exact comparisons. Creation order is id order, so createdAt pages by id.
+ * SQLite stores its own timestamp defaults to the second but bound parameters to the millisecond,
+ * as text; both sides are brought to one format there.
+ */
+function sortKey(field: SortField, engine: 'mysql' | 'sqlite'): { column: 'id' | 'updatedAt' | 'lastMessageAt'; expr: string; param: string } {
+  if (field === 'createdAt') return { column: 'id', expr: 't.id', param: ':cid' };
+  if (engine === 'sqlite') return { column: field, expr: `strftime('%Y-%m-%d %H:%M:%f', t.${field})`, param: "strftime('%Y-%m-%d %H:%M:%f', :cv)" };
+  return { column: field, expr: `t.${field}`, param: ':cv' };
 }
 
 export function ticketView(t: Ticket, member: MemberView | null): TicketView {

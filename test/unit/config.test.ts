@@ -1,0 +1,41 @@
+import { expect } from 'chai';
+import { loadConfig } from '../../server/config.js';
+import { ConfigError } from '../../server/errors.js';
+import { backoffMs } from '../../server/delivery/delivery.worker.js';
+
+describe('configuration', () => {
+  it('has defaults for a fresh machine', () => {
+    const c = loadConfig({});
+    expect(c.port).to.equal(3000);
+    expect(c.databaseUrl).to.equal(null);
+    expect(c.demo).to.equal(true);
+    expect(c.dataDir).to.match(/data$/);
+  });
+
+  it('treats empty variables as unset and reads the rest', () => {
+    const c = loadConfig({ PORT: '8080', DATABASE_URL: 'mysql://u:p@db:3306/md', MEMBERDESK_DEMO: '0', MEMBERDESK_ADMIN_EMAIL: 'Boss@Example.com', LOG_LEVEL: '' });
+    expect(c).to.include({ port: 8080, databaseUrl: 'mysql://u:p@db:3306/md', demo: false, adminEmail: 'boss@example.com', logLevel: 'info' });
+  });
+
+  it('refuses bad values with every problem named', () => {
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'postgres://x', MEMBERDESK_MASTER_KEY: 'short' });
+      expect.fail('should have thrown');
+    } catch (err) {
+      expect(err).to.be.instanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join('\n');
+      expect(problems).to.match(/PORT/).and.match(/DATABASE_URL/).and.match(/MEMBERDESK_MASTER_KEY/);
+    }
+  });
+});
+
+describe('delivery backoff', () => {
+  it('doubles from 5 s, capped at an hour, within ±20 %', () => {
+    expect(backoffMs(1, () => 0.5)).to.equal(5_000);
+    expect(backoffMs(2, () => 0.5)).to.equal(10_000);
+    expect(backoffMs(4, () => 0.5)).to.equal(40_000);
+    expect(backoffMs(30, () => 0.5)).to.equal(3_600_000);
+    expect(backoffMs(1, () => 0)).to.equal(4_000);
+    expect(backoffMs(1, () => 1)).to.equal(6_000);
+  });
+});
