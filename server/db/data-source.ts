@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { mkdir, open, rename } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
@@ -65,7 +65,10 @@ export function dataSourceOptions(target: DbTarget, flavour: 'mysql' | 'mariadb'
 }
 
 export async function createDataSource(target: DbTarget): Promise<DataSource> {
-  if (target.dataDir) await mkdir(target.dataDir, { recursive: true });
+  if (target.dataDir) {
+    await mkdir(target.dataDir, { recursive: true });
+    await removeStaleTempFiles(target.dataDir);
+  }
   const flavour = target.databaseUrl ? await detectMysqlFlavour(target.databaseUrl) : undefined;
   const ds = new DataSource(dataSourceOptions(target, flavour));
   await ds.initialize();
@@ -82,4 +85,18 @@ async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<void> {
     await fh.close();
   }
   await rename(tmp, file);
+  // The rename itself is durable only once the directory entry is on disk (power loss, not just kill -9).
+  const dir = await open(path.dirname(file), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+/** A process killed mid-save leaves its temp file behind; the real file is intact, the temp is garbage. */
+async function removeStaleTempFiles(dataDir: string): Promise<void> {
+  for (const name of await readdir(dataDir)) {
+    if (/^memberdesk\.sqlite\.\d+\.tmp$/.test(name)) await unlink(path.join(dataDir, name)).catch(() => undefined);
+  }
 }
