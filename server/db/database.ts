@@ -15,6 +15,8 @@ export interface TxOptions {
  */
 export class Database {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Pooled MySQL connections already switched to READ COMMITTED (once per connection, not per transaction). */
+  private readonly readCommitted = new WeakSet<object>();
 
   constructor(readonly ds: DataSource, readonly engine: Engine) {}
 
@@ -22,13 +24,35 @@ export class Database {
     const attempts = opts.attempts ?? 6;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.serial(() =>
-          this.engine === 'mysql' ? this.ds.transaction('READ COMMITTED', fn) : this.ds.transaction(fn));
+        return await this.serial(() => (this.engine === 'mysql' ? this.mysqlTx(fn) : this.ds.transaction(fn)));
       } catch (err) {
         const retryable = isDeadlock(err) || (opts.retryOnConflict === true && isUniqueViolation(err));
         if (!retryable || attempt >= attempts) throw err;
         await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
       }
+    }
+  }
+
+  private async mysqlTx<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    const qr = this.ds.createQueryRunner();
+    try {
+      await qr.connect();
+      const conn = (qr as unknown as { databaseConnection: object }).databaseConnection;
+      if (!this.readCommitted.has(conn)) {
+        await qr.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+        this.readCommitted.add(conn);
+      }
+      await qr.startTransaction();
+      try {
+        const result = await fn(qr.manager);
+        await qr.commitTransaction();
+        return result;
+      } catch (err) {
+        await qr.rollbackTransaction().catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      await qr.release();
     }
   }
 

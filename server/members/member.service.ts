@@ -3,6 +3,7 @@ import { In } from 'typeorm';
 import { Member, MemberIdentity } from '../db/entities/index.js';
 import type { Database } from '../db/database.js';
 import { isUniqueViolation } from '../db/database.js';
+import { sqlSession } from '../db/sql-session.js';
 import { IDENTITY_KINDS, type IdentityKind, type Tier } from '../domain.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { PiiVault } from '../security/pii-vault.js';
@@ -15,6 +16,9 @@ export interface MemberInput {
   homeStore?: string | null;
   identities?: Partial<Record<IdentityKind, string | null>>;
 }
+
+/** What ingest needs to know of a member. */
+export interface MemberRef { id: number; tier: Tier }
 
 export interface MemberView {
   id: number;
@@ -30,25 +34,26 @@ export interface MemberView {
 export class MemberService {
   constructor(private readonly db: Database, private readonly vault: PiiVault) {}
 
-  /** The member owning this channel identity, locked for the rest of the transaction (MySQL). */
-  async findByIdentity(m: EntityManager, kind: IdentityKind, value: string, lock = false): Promise<Member | null> {
-    const blindIndex = this.vault.blindIndex(kind, normaliseIdentity(kind, value));
-    const identity = await m.findOne(MemberIdentity, { where: { kind, blindIndex } });
-    if (!identity) return null;
-    const qb = m.createQueryBuilder(Member, 'mb').where('mb.id = :id', { id: identity.memberId });
-    return (await (lock ? this.db.forUpdate(qb) : qb).getOne()) ?? null;
-  }
-
   /**
-   * Inside ingest's transaction: the member behind a channel identity, created on first contact.
-   * Two first contacts racing both insert; the unique blind index refuses one, whose transaction
-   * is retried and then finds the winner.
+   * Inside ingest's transaction: the member behind a channel identity, locked (MySQL) so that one
+   * member's messages thread one at a time, or created on first contact. Two first contacts racing
+   * both insert; the unique blind index refuses one, whose transaction is retried and then finds the
+   * winner. Hand-written SQL: this runs for every inbound message.
    */
-  async resolveOrCreate(m: EntityManager, from: { kind: IdentityKind; value: string; name?: string }): Promise<{ member: Member; created: boolean }> {
-    const existing = await this.findByIdentity(m, from.kind, from.value, true);
-    if (existing) return { member: existing, created: false };
-    const member = await this.insertMember(m, { name: from.name ?? null, identities: { [from.kind]: from.value } });
-    return { member, created: true };
+  async resolveOrCreate(m: EntityManager, from: { kind: IdentityKind; value: string; name?: string }): Promise<{ member: MemberRef; created: boolean }> {
+    const sql = sqlSession(m, this.db.engine);
+    const value = normaliseIdentity(from.kind, from.value);
+    const blindIndex = this.vault.blindIndex(from.kind, value);
+    const [hit] = await sql.rows<{ id: number; tier: Tier }>(
+      'SELECT mb.id AS id, mb.tier AS tier FROM member_identity mi JOIN member mb ON mb.id = mi.memberId WHERE mi.kind = ? AND mi.blindIndex = ? FOR UPDATE',
+      [from.kind, blindIndex]);
+    if (hit) return { member: { id: Number(hit.id), tier: hit.tier }, created: false };
+    const { dataKey, wrapped } = this.vault.newDataKey();
+    const { insertId } = await sql.run('INSERT INTO member (name, tier, homeStore, wrappedKey) VALUES (?, ?, ?, ?)',
+      [from.name?.slice(0, 120) ?? null, 'standard', null, wrapped]);
+    await sql.run('INSERT INTO member_identity (memberId, kind, blindIndex, valueEnc, masked) VALUES (?, ?, ?, ?, ?)',
+      [insertId, from.kind, blindIndex, this.vault.encrypt(dataKey, value, identityAad(insertId, from.kind)), maskIdentity(from.kind, value)]);
+    return { member: { id: insertId, tier: 'standard' }, created: true };
   }
 
   async insertMember(m: EntityManager, input: MemberInput): Promise<Member> {

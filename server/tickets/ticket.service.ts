@@ -5,13 +5,13 @@ import { callExternalId, callMeta, inboundFromCall } from '../../channels/phone/
 import { canSeeDepartment, type Principal } from '../agents/principal.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
-import { row } from '../db/row.js';
-import { Agent, AgentDepartment, Delivery, Department, Message, Ticket, TicketEvent } from '../db/entities/index.js';
+import { Agent, AgentDepartment, Delivery, Department, Message, Ticket } from '../db/entities/index.js';
 import type { AuthorType, Channel, Priority, TicketStatus } from '../domain.js';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../errors.js';
 import type { MemberService } from '../members/member.service.js';
 import type { Triager } from '../triage/triager.js';
-import { assertTransition, formatTicketNumber, THREADABLE } from './status.js';
+import { assertTransition, THREADABLE } from './status.js';
+import { TicketStore, type PendingEvent, type ThreadTicket } from './ticket.store.js';
 
 export interface IngestResult {
   ticketId: number;
@@ -39,7 +39,6 @@ export interface TicketServiceDeps {
   afterCommit?: (notice: CommitNotice) => void;
 }
 
-interface PendingEvent { type: string; data: Record<string, unknown> }
 interface Actor { type: AuthorType; id: number | null }
 
 const LIVE: readonly TicketStatus[] = THREADABLE;
@@ -49,6 +48,9 @@ const LIVE: readonly TicketStatus[] = THREADABLE;
  * for anything leaving the building, its delivery rows. No HTTP, socket or channel SDK in here.
  */
 export class TicketService {
+  private defaultDepartment: { id: number; until: number } | null = null;
+  private readonly knownDepartments = new Map<number, number>();
+
   constructor(private readonly deps: TicketServiceDeps) {}
 
   private get db() { return this.deps.db; }
@@ -61,38 +63,36 @@ export class TicketService {
    */
   async ingest(msg: InboundMessage): Promise<IngestResult> {
     const result = await this.db.tx(async (m) => {
-      const seen = await m.findOne(Message, { where: { channel: msg.channel, externalId: msg.externalId }, select: { id: true, ticketId: true } });
-      if (seen) return this.duplicateResult(m, seen);
-      const { member } = await this.deps.members.resolveOrCreate(m, msg.from);
+      const store = new TicketStore(m, this.db.engine);
+      const seen = await store.findMessage(msg.channel, msg.externalId);
+      if (seen) return { ticketId: seen.ticketId, messageId: seen.id, ticketNumber: seen.number, created: false, duplicate: true };
+      const { member, created: newMember } = await this.deps.members.resolveOrCreate(m, msg.from);
       const now = this.deps.clock.now();
-      let ticket = await this.findThread(m, member.id, msg);
+      // A member created just now has no ticket to continue.
+      let ticket = newMember ? null : await this.findThread(store, member.id, msg);
       const events: PendingEvent[] = [];
       let created = false;
       if (!ticket) {
         const triage = await this.deps.triager.triage({ channel: msg.channel, subject: msg.subject ?? '', text: msg.text, memberTier: member.tier });
-        const departmentId = await this.routeDepartment(m, msg.departmentId);
-        ticket = await this.insertTicket(m, {
-          channel: msg.channel, memberId: member.id, departmentId,
-          subject: subjectOf(msg.subject, msg.text), type: triage.type, category: triage.category, priority: triage.priority,
-          triage: { ...triage }, lastMessageAt: msg.receivedAt,
-        });
+        const departmentId = await this.routeDepartment(store, msg.departmentId);
+        ticket = await store.insertTicket({
+          channel: msg.channel, memberId: member.id, departmentId, subject: subjectOf(msg.subject, msg.text),
+          type: triage.type, category: triage.category, priority: triage.priority, triage: { ...triage }, lastMessageAt: msg.receivedAt,
+        }, now);
         created = true;
         events.push({ type: 'ticket.created', data: { number: ticket.number, channel: msg.channel, departmentId, type: triage.type, category: triage.category, priority: triage.priority, reasons: triage.reasons } });
       } else if (ticket.status === 'pending' || ticket.status === 'on_hold') {
         events.push({ type: 'status.changed', data: { from: ticket.status, to: 'open', reason: 'member_replied' } });
         ticket.status = 'open';
       }
-      const messageId = await this.insertMessage(m, {
+      const messageId = await store.insertMessage({
         ticketId: ticket.id, direction: 'inbound', visibility: 'public', channel: msg.channel, authorType: 'member',
-        authorMemberId: member.id, text: msg.text, html: msg.html ?? null, externalId: msg.externalId,
-        meta: msg.meta ?? null, createdAt: msg.receivedAt,
+        authorMemberId: member.id, text: msg.text, html: msg.html ?? null, externalId: msg.externalId, meta: msg.meta ?? null, createdAt: msg.receivedAt,
       });
       events.push({ type: 'message.received', data: { messageId, channel: msg.channel } });
-      if (!created) {
-        await m.update(Ticket, { id: ticket.id }, { status: ticket.status, lastMessageAt: laterOf(ticket.lastMessageAt, msg.receivedAt) });
-      }
-      await this.writeEvents(m, ticket.id, { type: 'member', id: member.id }, events, now);
-      return { ticketId: ticket.id, messageId, ticketNumber: ticket.number!, created, duplicate: false };
+      if (!created) await store.touchTicket(ticket.id, ticket.status, laterOf(ticket.lastMessageAt, msg.receivedAt), now);
+      await store.insertEvents(ticket.id, { type: 'member', id: member.id }, events, now);
+      return { ticketId: ticket.id, messageId, ticketNumber: ticket.number, created, duplicate: false };
     }, { retryOnConflict: true });
     if (!result.duplicate) this.notify([result.ticketId], 0);
     return result;
@@ -107,29 +107,31 @@ export class TicketService {
       return this.ingest(inboundFromCall({ ...call, departmentId }, p.agentId, this.deps.clock.now(), externalId));
     }
     const result = await this.db.tx(async (m) => {
-      const seen = await m.findOne(Message, { where: { channel: 'phone', externalId }, select: { id: true, ticketId: true } });
-      if (seen) return this.duplicateResult(m, seen);
+      const store = new TicketStore(m, this.db.engine);
+      const seen = await store.findMessage('phone', externalId);
+      if (seen) return { ticketId: seen.ticketId, messageId: seen.id, ticketNumber: seen.number, created: false, duplicate: true };
       const now = this.deps.clock.now();
       const at = call.occurredAt ? new Date(call.occurredAt) : now;
       const { member } = await this.deps.members.resolveOrCreate(m, { kind: 'phone', value: call.phone, name: call.memberName });
-      let ticket = call.ticketId !== undefined
+      let ticket: Ticket | null = call.ticketId !== undefined
         ? await this.lockVisible(m, p, call.ticketId)
-        : await this.findThread(m, member.id, { channel: 'phone' });
+        : await this.threadAsEntity(m, store, member.id);
       const events: PendingEvent[] = [];
       let created = false;
       if (ticket && !LIVE.includes(ticket.status) && ticket.status !== 'solved') {
         throw new ConflictError('TICKET_CLOSED', `ticket ${ticket.number} is ${ticket.status}; log the call without a ticket to open a new one`);
       }
       if (!ticket) {
-        const dept = await this.routeDepartment(m, departmentId);
-        ticket = await this.insertTicket(m, {
+        const dept = await this.routeDepartment(store, departmentId);
+        const inserted = await store.insertTicket({
           channel: 'phone', memberId: member.id, departmentId: dept, subject: subjectOf(undefined, call.summary),
           type: 'enquiry', category: 'other', priority: 'normal', triage: null, lastMessageAt: at,
-        });
+        }, now);
+        ticket = await m.findOneByOrFail(Ticket, { id: inserted.id });
         created = true;
         events.push({ type: 'ticket.created', data: { number: ticket.number, channel: 'phone', departmentId: dept, reason: 'outbound_call' } });
       }
-      const messageId = await this.insertMessage(m, {
+      const messageId = await store.insertMessage({
         ticketId: ticket.id, direction: 'outbound', visibility: 'public', channel: 'phone', authorType: 'agent',
         authorAgentId: p.agentId, text: call.summary, html: null, externalId, meta: callMeta(call, p.agentId),
         createdAt: at, deliveryState: 'pending',
@@ -138,9 +140,9 @@ export class TicketService {
       events.push({ type: 'message.sent', data: { messageId, channel: 'phone', visibility: 'public', call: true } });
       this.respond(ticket, at, events);
       await m.update(Ticket, { id: ticket.id }, {
-        status: ticket.status, firstResponseAt: ticket.firstResponseAt, lastMessageAt: laterOf(ticket.lastMessageAt, at), solvedAt: ticket.solvedAt,
+        status: ticket.status, firstResponseAt: ticket.firstResponseAt, lastMessageAt: laterOf(ticket.lastMessageAt, at),
       });
-      await this.writeEvents(m, ticket.id, { type: 'agent', id: p.agentId }, events, now);
+      await store.insertEvents(ticket.id, { type: 'agent', id: p.agentId }, events, now);
       return { ticketId: ticket.id, messageId, ticketNumber: ticket.number!, created, duplicate: false };
     }, { retryOnConflict: true });
     if (!result.duplicate) this.notify([result.ticketId], 1);
@@ -162,7 +164,7 @@ export class TicketService {
           ? 'phone tickets are answered by calling the member: log the call (POST /api/calls with direction outbound and this ticketId)'
           : `the ${ticket.channel} channel is not configured to send replies`, { channel: ticket.channel });
       }
-      messageId = await this.insertMessage(m, {
+      messageId = await new TicketStore(m, this.db.engine).insertMessage({
         ticketId: ticket.id, direction: 'outbound', visibility: input.visibility, channel: ticket.channel, authorType: 'agent',
         authorAgentId: p.agentId, text: input.text, html: null, externalId: null, meta: null, createdAt: now,
         deliveryState: isPublic ? 'pending' : null,
@@ -315,41 +317,42 @@ export class TicketService {
     }
   }
 
-  private async findThread(m: EntityManager, memberId: number, msg: Pick<InboundMessage, 'channel' | 'threadTicketId'>): Promise<Ticket | null> {
+  /** The ticket a member's message continues, locked: a channel's hint (followed through merges) or their live ticket there. */
+  private async findThread(store: TicketStore, memberId: number, msg: Pick<InboundMessage, 'channel' | 'threadTicketId'>): Promise<ThreadTicket | null> {
     if (msg.threadTicketId !== undefined) {
-      let hinted = await m.findOneBy(Ticket, { id: msg.threadTicketId });
-      // A merged ticket redirects to where its conversation went.
+      let hinted = await store.lockTicket(msg.threadTicketId);
       for (let hops = 0; hinted?.status === 'merged' && hinted.mergedIntoId && hops < 5; hops++) {
-        hinted = await m.findOneBy(Ticket, { id: hinted.mergedIntoId });
+        hinted = await store.lockTicket(hinted.mergedIntoId);
       }
+      // Only the ticket's own member may continue it: a hint never hijacks someone else's conversation.
       if (hinted && hinted.memberId === memberId && LIVE.includes(hinted.status)) return hinted;
     }
-    return m.createQueryBuilder(Ticket, 't')
-      .where('t.memberId = :memberId AND t.channel = :channel AND t.status IN (:...live)', { memberId, channel: msg.channel, live: LIVE })
-      .orderBy('t.lastMessageAt', 'DESC').addOrderBy('t.id', 'DESC').limit(1).getOne();
+    return store.lockOpenTicket(memberId, msg.channel);
   }
 
-  private async routeDepartment(m: EntityManager, hint: number | undefined): Promise<number> {
-    if (hint !== undefined && (await m.existsBy(Department, { id: hint }))) return hint;
-    const dept = await m.createQueryBuilder(Department, 'd').orderBy('d.isDefault', 'DESC').addOrderBy('d.id', 'ASC').limit(1).getOne();
-    if (!dept) throw new ConflictError('NO_DEPARTMENT', 'no department exists to route tickets to; create one first');
-    return dept.id;
+  private async threadAsEntity(m: EntityManager, store: TicketStore, memberId: number): Promise<Ticket | null> {
+    const open = await store.lockOpenTicket(memberId, 'phone');
+    return open ? m.findOneByOrFail(Ticket, { id: open.id }) : null;
   }
 
-  private async insertTicket(m: EntityManager, t: Pick<Ticket, 'channel' | 'memberId' | 'departmentId' | 'subject' | 'type' | 'category' | 'priority' | 'triage' | 'lastMessageAt'>): Promise<Ticket> {
-    const res = await m.insert(Ticket, row<Ticket>({ ...t, status: 'new', tags: [], assigneeId: null, mergedIntoId: null }));
-    const id = Number(res.identifiers[0]!.id);
-    const number = formatTicketNumber(id);
-    await m.update(Ticket, { id }, { number });
-    return Object.assign(new Ticket(), t, {
-      id, number, status: 'new' as const, tags: [], assigneeId: null, mergedIntoId: null,
-      firstResponseAt: null, solvedAt: null, closedAt: null,
-    });
-  }
-
-  private async insertMessage(m: EntityManager, msg: Omit<Message, 'id' | 'attachments' | 'authorAgentId' | 'authorMemberId' | 'deliveryState'> & Partial<Pick<Message, 'authorAgentId' | 'authorMemberId' | 'deliveryState' | 'attachments'>>): Promise<number> {
-    const res = await m.insert(Message, row<Message>({ authorAgentId: null, authorMemberId: null, deliveryState: null, attachments: null, ...msg }));
-    return Number(res.identifiers[0]!.id);
+  /**
+   * The channel's department if it exists, else the default one. Cached briefly: this runs for every
+   * new ticket, and departments change rarely (a new default applies within seconds).
+   */
+  private async routeDepartment(store: TicketStore, hint: number | undefined): Promise<number> {
+    const now = Date.now();
+    if (hint !== undefined) {
+      if ((this.knownDepartments.get(hint) ?? 0) > now) return hint;
+      if (await store.departmentExists(hint)) {
+        this.knownDepartments.set(hint, now + 30_000);
+        return hint;
+      }
+    }
+    if (this.defaultDepartment && this.defaultDepartment.until > now) return this.defaultDepartment.id;
+    const id = await store.defaultDepartment();
+    if (id === null) throw new ConflictError('NO_DEPARTMENT', 'no department exists to route tickets to; create one first');
+    this.defaultDepartment = { id, until: now + 5_000 };
+    return id;
   }
 
   private async insertDelivery(m: EntityManager, ticket: Ticket, messageId: number, now: Date): Promise<void> {
@@ -357,13 +360,7 @@ export class TicketService {
   }
 
   private async writeEvents(m: EntityManager, ticketId: number, actor: Actor, events: PendingEvent[], now: Date): Promise<void> {
-    if (!events.length) return;
-    await m.insert(TicketEvent, events.map((e) => row<TicketEvent>({ ticketId, type: e.type, actorType: actor.type, actorId: actor.id, data: e.data, createdAt: now })));
-  }
-
-  private async duplicateResult(m: EntityManager, seen: Pick<Message, 'id' | 'ticketId'>): Promise<IngestResult> {
-    const ticket = await m.findOneOrFail(Ticket, { where: { id: seen.ticketId }, select: { id: true, number: true } });
-    return { ticketId: ticket.id, messageId: seen.id, ticketNumber: ticket.number!, created: false, duplicate: true };
+    await new TicketStore(m, this.db.engine).insertEvents(ticketId, actor, events, now);
   }
 
   private async assertAssignable(m: EntityManager, agentId: number, departmentId: number): Promise<void> {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { In } from 'typeorm';
 import { Member, MemberIdentity, Message, Ticket, TicketEvent } from '../../server/db/entities/index.js';
 import { ENGINES } from '../helpers/engines.js';
+import { expectEventually } from '../helpers/expect-eventually.js';
 import { inbound, startWorld, type TestWorld } from '../helpers/harness.js';
 
 for (const engine of ENGINES) {
@@ -90,6 +91,32 @@ for (const engine of ENGINES) {
       const moved = await w.services.db.read((m) => m.countBy(Message, { ticketId: chat.ticketId }));
       expect(moved).to.equal(3);
     });
+
+    if (engine.name === 'mysql') {
+      it('sees an agent\'s solve that commits while a follow-up waits, instead of overwriting it', async () => {
+        const from = { kind: 'email' as const, value: 'race-solve@example.com' };
+        const first = await w.services.tickets.ingest(inbound({ from }));
+        // The agent's transaction holds the ticket row, as setStatus does, and solves it…
+        const qr = w.services.db.ds.createQueryRunner();
+        await qr.connect();
+        await qr.startTransaction();
+        await qr.query('SELECT id FROM ticket WHERE id = ? FOR UPDATE', [first.ticketId]);
+        await qr.query("UPDATE ticket SET status = 'solved' WHERE id = ?", [first.ticketId]);
+        // …while the member's follow-up arrives: it either waits for that lock or already skips the row.
+        let settled = false;
+        const followUp = w.services.tickets.ingest(inbound({ from })).finally(() => { settled = true; });
+        await expectEventually(async () => {
+          const [row] = await w.services.db.ds.query("SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'");
+          expect(settled || Number(row.n) > 0).to.equal(true);
+        }, 10_000, 200); // polling INNODB_TRX faster than this starves the waiting transaction
+        await qr.commitTransaction();
+        await qr.release();
+        const result = await followUp;
+        expect(result.ticketId, 'a solved ticket is not continued').not.to.equal(first.ticketId);
+        const solved = await w.services.db.read((m) => m.findOneByOrFail(Ticket, { id: first.ticketId }));
+        expect(solved.status).to.equal('solved');
+      });
+    }
 
     it('stores no contact data in plaintext', async () => {
       await w.services.tickets.ingest(inbound({ channel: 'phone', from: { kind: 'phone', value: '+86 137 5555 6666', name: 'Plain Test' } }));

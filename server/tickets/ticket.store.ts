@@ -1,0 +1,110 @@
+import type { EntityManager } from 'typeorm';
+import type { Engine } from '../db/data-source.js';
+import { sqlSession, toDate, type SqlSession } from '../db/sql-session.js';
+import type { AuthorType, Channel, Priority, TicketStatus, TicketType } from '../domain.js';
+import { formatTicketNumber, THREADABLE } from './status.js';
+
+/** The columns threading and the ingest path need of a ticket. */
+export interface ThreadTicket {
+  id: number;
+  number: string;
+  status: TicketStatus;
+  memberId: number;
+  mergedIntoId: number | null;
+  lastMessageAt: Date;
+}
+
+export interface NewTicket {
+  channel: Channel; memberId: number; departmentId: number; subject: string;
+  type: TicketType; category: string; priority: Priority; triage: Record<string, unknown> | null; lastMessageAt: Date;
+}
+
+export interface NewMessage {
+  ticketId: number; direction: 'inbound' | 'outbound'; visibility: 'public' | 'internal'; channel: Channel;
+  authorType: AuthorType; authorAgentId?: number | null; authorMemberId?: number | null;
+  text: string; html: string | null; externalId: string | null; meta: Record<string, unknown> | null;
+  deliveryState?: 'pending' | null; createdAt: Date;
+}
+
+export interface PendingEvent { type: string; data: Record<string, unknown> }
+
+const THREAD_COLUMNS = 'id, number, status, memberId, mergedIntoId, lastMessageAt';
+const LIVE_LIST = THREADABLE.map((s) => `'${s}'`).join(', ');
+
+/**
+ * The statements of the ingest path, hand-written (see SqlSession). Rows that threading decides on
+ * are read FOR UPDATE on MySQL, so an agent's concurrent solve or merge is seen, not overwritten.
+ */
+export class TicketStore {
+  private readonly sql: SqlSession;
+
+  constructor(m: EntityManager, engine: Engine) {
+    this.sql = sqlSession(m, engine);
+  }
+
+  async findMessage(channel: Channel, externalId: string): Promise<{ id: number; ticketId: number; number: string } | null> {
+    const [row] = await this.sql.rows<{ id: number; ticketId: number; number: string }>(
+      'SELECT msg.id AS id, msg.ticketId AS ticketId, t.number AS number FROM message msg JOIN ticket t ON t.id = msg.ticketId WHERE msg.channel = ? AND msg.externalId = ?',
+      [channel, externalId]);
+    return row ? { id: Number(row.id), ticketId: Number(row.ticketId), number: row.number } : null;
+  }
+
+  async lockTicket(id: number): Promise<ThreadTicket | null> {
+    const [row] = await this.sql.rows<Record<string, unknown>>(`SELECT ${THREAD_COLUMNS} FROM ticket WHERE id = ? FOR UPDATE`, [id]);
+    return row ? threadTicket(row) : null;
+  }
+
+  /** The member's newest live ticket on a channel, locked. */
+  async lockOpenTicket(memberId: number, channel: Channel): Promise<ThreadTicket | null> {
+    const [row] = await this.sql.rows<Record<string, unknown>>(
+      `SELECT ${THREAD_COLUMNS} FROM ticket WHERE memberId = ? AND channel = ? AND status IN (${LIVE_LIST}) ORDER BY lastMessageAt DESC, id DESC LIMIT 1 FOR UPDATE`,
+      [memberId, channel]);
+    return row ? threadTicket(row) : null;
+  }
+
+  async departmentExists(id: number): Promise<boolean> {
+    return (await this.sql.rows('SELECT id FROM department WHERE id = ?', [id])).length > 0;
+  }
+
+  async defaultDepartment(): Promise<number | null> {
+    const [row] = await this.sql.rows<{ id: number }>('SELECT id FROM department ORDER BY isDefault DESC, id ASC LIMIT 1');
+    return row ? Number(row.id) : null;
+  }
+
+  async insertTicket(t: NewTicket, now: Date): Promise<ThreadTicket> {
+    const { insertId } = await this.sql.run(
+      'INSERT INTO ticket (type, category, priority, status, channel, memberId, departmentId, subject, tags, triage, lastMessageAt, createdAt, updatedAt) '
+        + "VALUES (?, ?, ?, 'new', ?, ?, ?, ?, '[]', ?, ?, ?, ?)",
+      [t.type, t.category, t.priority, t.channel, t.memberId, t.departmentId, t.subject, t.triage ? JSON.stringify(t.triage) : null, t.lastMessageAt, now, now]);
+    const number = formatTicketNumber(insertId);
+    await this.sql.run('UPDATE ticket SET number = ? WHERE id = ?', [number, insertId]);
+    return { id: insertId, number, status: 'new', memberId: t.memberId, mergedIntoId: null, lastMessageAt: t.lastMessageAt };
+  }
+
+  async insertMessage(msg: NewMessage): Promise<number> {
+    const { insertId } = await this.sql.run(
+      'INSERT INTO message (ticketId, direction, visibility, channel, authorType, authorAgentId, authorMemberId, text, html, externalId, deliveryState, meta, createdAt) '
+        + 'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [msg.ticketId, msg.direction, msg.visibility, msg.channel, msg.authorType, msg.authorAgentId ?? null, msg.authorMemberId ?? null,
+        msg.text, msg.html, msg.externalId, msg.deliveryState ?? null, msg.meta ? JSON.stringify(msg.meta) : null, msg.createdAt]);
+    return insertId;
+  }
+
+  async touchTicket(id: number, status: TicketStatus, lastMessageAt: Date, now: Date): Promise<void> {
+    await this.sql.run('UPDATE ticket SET status = ?, lastMessageAt = ?, updatedAt = ? WHERE id = ?', [status, lastMessageAt, now, id]);
+  }
+
+  async insertEvents(ticketId: number, actor: { type: AuthorType; id: number | null }, events: PendingEvent[], now: Date): Promise<void> {
+    if (!events.length) return;
+    await this.sql.run(
+      `INSERT INTO ticket_event (ticketId, type, actorType, actorId, data, createdAt) VALUES ${events.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+      events.flatMap((e) => [ticketId, e.type, actor.type, actor.id, JSON.stringify(e.data), now]));
+  }
+}
+
+function threadTicket(row: Record<string, unknown>): ThreadTicket {
+  return {
+    id: Number(row.id), number: String(row.number), status: row.status as TicketStatus, memberId: Number(row.memberId),
+    mergedIntoId: row.mergedIntoId === null ? null : Number(row.mergedIntoId), lastMessageAt: toDate(row.lastMessageAt),
+  };
+}
