@@ -1,5 +1,8 @@
 import type { DataSource, EntityManager, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
 import type { Engine } from './data-source.js';
+import { mysqlConnectionSession, sqlSession, type MysqlRawConnection, type SqlSession } from './sql-session.js';
+
+interface MysqlRawPool { getConnection(cb: (err: Error | null, conn: MysqlRawConnection & { release(): void }) => void): void }
 
 export interface TxOptions {
   /** Also retry when a unique index refuses a row: for work that re-reads and so resolves the race itself. */
@@ -30,6 +33,48 @@ export class Database {
         if (!retryable || attempt >= attempts) throw err;
         await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
       }
+    }
+  }
+
+  /**
+   * A transaction of hand-written statements only (the ingest path). On MySQL it runs on a raw pooled
+   * connection, skipping TypeORM's per-statement and per-transaction machinery; same retries.
+   */
+  async sqlTx<T>(fn: (sql: SqlSession) => Promise<T>, opts: TxOptions = {}): Promise<T> {
+    if (this.engine !== 'mysql') return this.tx((m) => fn(sqlSession(m, this.engine)), opts);
+    const attempts = opts.attempts ?? 6;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.rawMysqlTx(fn);
+      } catch (err) {
+        const retryable = isDeadlock(err) || (opts.retryOnConflict === true && isUniqueViolation(err));
+        if (!retryable || attempt >= attempts) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+      }
+    }
+  }
+
+  private async rawMysqlTx<T>(fn: (sql: SqlSession) => Promise<T>): Promise<T> {
+    const pool = (this.ds.driver as unknown as { pool: MysqlRawPool }).pool;
+    const conn = await new Promise<MysqlRawConnection & { release(): void }>((resolve, reject) =>
+      pool.getConnection((err, c) => (err ? reject(err) : resolve(c))));
+    const sql = mysqlConnectionSession(conn);
+    try {
+      if (!this.readCommitted.has(conn)) {
+        await sql.run('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+        this.readCommitted.add(conn);
+      }
+      await sql.run('START TRANSACTION');
+      try {
+        const result = await fn(sql);
+        await sql.run('COMMIT');
+        return result;
+      } catch (err) {
+        await sql.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      conn.release();
     }
   }
 

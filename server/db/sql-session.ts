@@ -12,7 +12,7 @@ export interface SqlSession {
   run(sql: string, params?: unknown[]): Promise<{ insertId: number; affected: number }>;
 }
 
-interface MysqlRawConnection {
+export interface MysqlRawConnection {
   query(sql: string, values: unknown[], cb: (err: Error | null, result: unknown) => void): void;
 }
 
@@ -23,6 +23,10 @@ export function sqlSession(m: EntityManager, engine: Engine): SqlSession {
 function mysqlSession(m: EntityManager): SqlSession {
   const conn = (m.queryRunner as unknown as { databaseConnection?: MysqlRawConnection } | undefined)?.databaseConnection;
   if (!conn) throw new Error('sqlSession needs the entity manager of a running transaction');
+  return mysqlConnectionSession(conn);
+}
+
+export function mysqlConnectionSession(conn: MysqlRawConnection): SqlSession {
   const exec = (sql: string, params: unknown[]) => new Promise<unknown>((resolve, reject) => {
     conn.query(sql, params, (err, result) => (err ? reject(Object.assign(err, { driverError: err })) : resolve(result)));
   });

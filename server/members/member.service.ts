@@ -3,7 +3,7 @@ import { In } from 'typeorm';
 import { Member, MemberIdentity } from '../db/entities/index.js';
 import type { Database } from '../db/database.js';
 import { isUniqueViolation } from '../db/database.js';
-import { sqlSession } from '../db/sql-session.js';
+import type { SqlSession } from '../db/sql-session.js';
 import { IDENTITY_KINDS, type IdentityKind, type Tier } from '../domain.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { PiiVault } from '../security/pii-vault.js';
@@ -40,8 +40,7 @@ export class MemberService {
    * both insert; the unique blind index refuses one, whose transaction is retried and then finds the
    * winner. Hand-written SQL: this runs for every inbound message.
    */
-  async resolveOrCreate(m: EntityManager, from: { kind: IdentityKind; value: string; name?: string }): Promise<{ member: MemberRef; created: boolean }> {
-    const sql = sqlSession(m, this.db.engine);
+  async resolveOrCreate(sql: SqlSession, from: { kind: IdentityKind; value: string; name?: string }): Promise<{ member: MemberRef; created: boolean }> {
     const value = normaliseIdentity(from.kind, from.value);
     const blindIndex = this.vault.blindIndex(from.kind, value);
     const [hit] = await sql.rows<{ id: number; tier: Tier }>(

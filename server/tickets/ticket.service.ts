@@ -5,6 +5,7 @@ import { callExternalId, callMeta, inboundFromCall } from '../../channels/phone/
 import { canSeeDepartment, type Principal } from '../agents/principal.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
+import { sqlSession } from '../db/sql-session.js';
 import { Agent, AgentDepartment, Delivery, Department, Message, Ticket } from '../db/entities/index.js';
 import type { AuthorType, Channel, Priority, TicketStatus } from '../domain.js';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../errors.js';
@@ -62,11 +63,11 @@ export class TicketService {
    * route, persist. Idempotent on (channel, externalId): a redelivery returns the first result.
    */
   async ingest(msg: InboundMessage): Promise<IngestResult> {
-    const result = await this.db.tx(async (m) => {
-      const store = new TicketStore(m, this.db.engine);
+    const result = await this.db.sqlTx(async (sql) => {
+      const store = new TicketStore(sql);
       const seen = await store.findMessage(msg.channel, msg.externalId);
       if (seen) return { ticketId: seen.ticketId, messageId: seen.id, ticketNumber: seen.number, created: false, duplicate: true };
-      const { member, created: newMember } = await this.deps.members.resolveOrCreate(m, msg.from);
+      const { member, created: newMember } = await this.deps.members.resolveOrCreate(sql, msg.from);
       const now = this.deps.clock.now();
       // A member created just now has no ticket to continue.
       let ticket = newMember ? null : await this.findThread(store, member.id, msg);
@@ -107,12 +108,13 @@ export class TicketService {
       return this.ingest(inboundFromCall({ ...call, departmentId }, p.agentId, this.deps.clock.now(), externalId));
     }
     const result = await this.db.tx(async (m) => {
-      const store = new TicketStore(m, this.db.engine);
+      const sql = sqlSession(m, this.db.engine);
+      const store = new TicketStore(sql);
       const seen = await store.findMessage('phone', externalId);
       if (seen) return { ticketId: seen.ticketId, messageId: seen.id, ticketNumber: seen.number, created: false, duplicate: true };
       const now = this.deps.clock.now();
       const at = call.occurredAt ? new Date(call.occurredAt) : now;
-      const { member } = await this.deps.members.resolveOrCreate(m, { kind: 'phone', value: call.phone, name: call.memberName });
+      const { member } = await this.deps.members.resolveOrCreate(sql, { kind: 'phone', value: call.phone, name: call.memberName });
       let ticket: Ticket | null = call.ticketId !== undefined
         ? await this.lockVisible(m, p, call.ticketId)
         : await this.threadAsEntity(m, store, member.id);
@@ -164,7 +166,7 @@ export class TicketService {
           ? 'phone tickets are answered by calling the member: log the call (POST /api/calls with direction outbound and this ticketId)'
           : `the ${ticket.channel} channel is not configured to send replies`, { channel: ticket.channel });
       }
-      messageId = await new TicketStore(m, this.db.engine).insertMessage({
+      messageId = await TicketStore.of(m, this.db.engine).insertMessage({
         ticketId: ticket.id, direction: 'outbound', visibility: input.visibility, channel: ticket.channel, authorType: 'agent',
         authorAgentId: p.agentId, text: input.text, html: null, externalId: null, meta: null, createdAt: now,
         deliveryState: isPublic ? 'pending' : null,
@@ -360,7 +362,7 @@ export class TicketService {
   }
 
   private async writeEvents(m: EntityManager, ticketId: number, actor: Actor, events: PendingEvent[], now: Date): Promise<void> {
-    await new TicketStore(m, this.db.engine).insertEvents(ticketId, actor, events, now);
+    await TicketStore.of(m, this.db.engine).insertEvents(ticketId, actor, events, now);
   }
 
   private async assertAssignable(m: EntityManager, agentId: number, departmentId: number): Promise<void> {

@@ -36,10 +36,10 @@ const LIVE_LIST = THREADABLE.map((s) => `'${s}'`).join(', ');
  * are read FOR UPDATE on MySQL, so an agent's concurrent solve or merge is seen, not overwritten.
  */
 export class TicketStore {
-  private readonly sql: SqlSession;
+  constructor(private readonly sql: SqlSession) {}
 
-  constructor(m: EntityManager, engine: Engine) {
-    this.sql = sqlSession(m, engine);
+  static of(m: EntityManager, engine: Engine): TicketStore {
+    return new TicketStore(sqlSession(m, engine));
   }
 
   async findMessage(channel: Channel, externalId: string): Promise<{ id: number; ticketId: number; number: string } | null> {
