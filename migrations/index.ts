@@ -1,4 +1,5 @@
 import { Init1763900000000 } from './1763900000000-init.js';
+import { MemberDataProtection1763990000000 } from './1763990000000-member-data-protection.js';
 
 /** Every migration, oldest first. A new migration is added here in the same commit as its entity change. */
-export const MIGRATIONS = [Init1763900000000];
+export const MIGRATIONS = [Init1763900000000, MemberDataProtection1763990000000];

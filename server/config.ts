@@ -13,6 +13,8 @@ export interface Config {
   demo: boolean;
   masterKey: string | null;
   masterKeyFile: string | null;
+  /** Old master keys that still unwrap during a rotation. */
+  previousMasterKeys: string[];
   tokenTtlMinutes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   deliveryPollMs: number;
@@ -30,6 +32,7 @@ const envSchema = {
     MEMBERDESK_DEMO: { type: 'string', enum: ['0', '1', 'true', 'false'] },
     MEMBERDESK_MASTER_KEY: { type: 'string', pattern: '^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$' },
     MEMBERDESK_MASTER_KEY_FILE: { type: 'string', minLength: 1 },
+    MEMBERDESK_PREVIOUS_MASTER_KEYS: { type: 'string', pattern: '^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)(,([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=))*$' },
     MEMBERDESK_TOKEN_TTL_MINUTES: { type: 'string', pattern: '^[0-9]{1,6}$' },
     MEMBERDESK_DELIVERY_POLL_MS: { type: 'string', pattern: '^[0-9]{2,6}$' },
     LOG_LEVEL: { type: 'string', enum: ['debug', 'info', 'warn', 'error', 'silent'] },
@@ -60,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: !['0', 'false'].includes(present.MEMBERDESK_DEMO ?? '1'),
     masterKey: present.MEMBERDESK_MASTER_KEY ?? null,
     masterKeyFile: present.MEMBERDESK_MASTER_KEY_FILE ?? null,
+    previousMasterKeys: present.MEMBERDESK_PREVIOUS_MASTER_KEYS?.split(',') ?? [],
     tokenTtlMinutes: Number(present.MEMBERDESK_TOKEN_TTL_MINUTES ?? 12 * 60),
     logLevel: (present.LOG_LEVEL as Config['logLevel']) ?? 'info',
     deliveryPollMs: Number(present.MEMBERDESK_DELIVERY_POLL_MS ?? 1000),

@@ -17,7 +17,7 @@ export type IdentityKind = (typeof IDENTITY_KINDS)[number];
 export const TIERS = ['standard', 'silver', 'gold', 'diamond'] as const;
 export type Tier = (typeof TIERS)[number];
 
-export const ROLES = ['agent', 'supervisor', 'admin'] as const;
+export const ROLES = ['agent', 'supervisor', 'admin', 'analyst'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const DIRECTIONS = ['inbound', 'outbound'] as const;

@@ -8,7 +8,7 @@ import { Database } from './db/database.js';
 import { createDataSource, engineOf } from './db/data-source.js';
 import { seedDemo, DEMO_PASSWORD } from './demo/seed.js';
 import type { Logger } from './logger.js';
-import { loadMasterKey, PiiVault } from './security/pii-vault.js';
+import { loadKeyring, PiiVault } from './security/pii-vault.js';
 import { buildServices, type Services } from './services.js';
 
 export interface Runtime {
@@ -21,13 +21,13 @@ export interface Runtime {
 /** Starts everything a server process runs: migrations, bootstrap, HTTP, delivery worker. */
 export async function startRuntime(config: Config, log: Logger, opts: { clock?: Clock; print?: (line: string) => void } = {}): Promise<Runtime> {
   const print = opts.print ?? ((line: string) => process.stdout.write(line + '\n'));
-  const masterKey = await loadMasterKey(config, log);
+  const keyring = await loadKeyring(config, log);
   const ds: DataSource = await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? null : config.dataDir });
   const applied = await ds.runMigrations({ transaction: 'each' });
   if (applied.length) log.info('applied migrations', { migrations: applied.map((m) => m.name) });
   const db = new Database(ds, engineOf({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const services = buildServices({
-    db, vault: new PiiVault(masterKey), clock: opts.clock ?? systemClock, log,
+    db, vault: await PiiVault.open(db, keyring), clock: opts.clock ?? systemClock, log,
     tokenTtlMinutes: config.tokenTtlMinutes, deliveryPollMs: config.deliveryPollMs,
   });
   await bootstrap(services, { adminEmail: config.adminEmail, adminPassword: config.adminPassword, print }, log);

@@ -47,18 +47,18 @@ export class MemberService {
       'SELECT mb.id AS id, mb.tier AS tier FROM member_identity mi JOIN member mb ON mb.id = mi.memberId WHERE mi.kind = ? AND mi.blindIndex = ? FOR UPDATE',
       [from.kind, blindIndex]);
     if (hit) return { member: { id: Number(hit.id), tier: hit.tier }, created: false };
-    const { dataKey, wrapped } = this.vault.newDataKey();
-    const { insertId } = await sql.run('INSERT INTO member (name, tier, homeStore, wrappedKey) VALUES (?, ?, ?, ?)',
-      [from.name?.slice(0, 120) ?? null, 'standard', null, wrapped]);
+    const { dataKey, wrapped, keyId } = this.vault.newDataKey();
+    const { insertId } = await sql.run('INSERT INTO member (name, tier, homeStore, wrappedKey, keyId) VALUES (?, ?, ?, ?, ?)',
+      [from.name?.slice(0, 120) ?? null, 'standard', null, wrapped, keyId]);
     await sql.run('INSERT INTO member_identity (memberId, kind, blindIndex, valueEnc, masked) VALUES (?, ?, ?, ?, ?)',
       [insertId, from.kind, blindIndex, this.vault.encrypt(dataKey, value, identityAad(insertId, from.kind)), maskIdentity(from.kind, value)]);
     return { member: { id: insertId, tier: 'standard' }, created: true };
   }
 
   async insertMember(m: EntityManager, input: MemberInput): Promise<Member> {
-    const { dataKey, wrapped } = this.vault.newDataKey();
+    const { dataKey, wrapped, keyId } = this.vault.newDataKey();
     const res = await m.insert(Member, {
-      name: input.name ?? null, tier: input.tier ?? 'standard', homeStore: input.homeStore ?? null, wrappedKey: wrapped,
+      name: input.name ?? null, tier: input.tier ?? 'standard', homeStore: input.homeStore ?? null, wrappedKey: wrapped, keyId,
     });
     const id = Number(res.identifiers[0]!.id);
     await this.writeIdentities(m, id, dataKey, input.identities ?? {});

@@ -26,7 +26,7 @@ import { createDataSource } from '../../server/db/data-source.js';
 import { DEFAULT_CATEGORY } from '../../server/domain.js';
 import { silentLogger } from '../../server/logger.js';
 import { identityAad, maskIdentity, normaliseIdentity } from '../../server/members/identity.js';
-import { PiiVault } from '../../server/security/pii-vault.js';
+import { Keyring, PiiVault } from '../../server/security/pii-vault.js';
 import { buildServices } from '../../server/services.js';
 import { formatTicketNumber } from '../../server/tickets/status.js';
 
@@ -201,8 +201,9 @@ function verify(label: string, counts: RowCounts, messages: number, senders: num
 async function benchIngest(url: URL, workload: readonly BenchMessage[], senders: number, concurrency: number): Promise<PhaseResult> {
   const ds = await freshSchema(url);
   try {
+    const db = new Database(ds, 'mysql');
     const services = buildServices({
-      db: new Database(ds, 'mysql'), vault: new PiiVault(randomBytes(32)), clock: systemClock, log: silentLogger,
+      db, vault: await PiiVault.open(db, new Keyring(randomBytes(32))), clock: systemClock, log: silentLogger,
       tokenTtlMinutes: 60, deliveryPollMs: 1000,
     });
     await services.departments.create({ name: 'Bench', isDefault: true });
@@ -234,7 +235,7 @@ async function benchRaw(url: URL, workload: readonly BenchMessage[], senders: nu
   const ds = await freshSchema(url);
   const pool: Pool = mysql.createPool({ ...connectionOptions(url, true), connectionLimit: concurrency });
   try {
-    const vault = new PiiVault(randomBytes(32));
+    const vault = new PiiVault(new Keyring(randomBytes(32)), randomBytes(32), randomBytes(32));
     const [dept] = await pool.query<ResultSetHeader>("INSERT INTO department (name, isDefault) VALUES ('Bench', 1)");
     const departmentId = dept.insertId;
     const triage = JSON.stringify({ type: 'enquiry', category: DEFAULT_CATEGORY, priority: 'normal', reasons: ['defaults: no classifier configured'] });
@@ -245,9 +246,9 @@ async function benchRaw(url: URL, workload: readonly BenchMessage[], senders: nu
       const conn = await pool.getConnection();
       try {
         await conn.query('BEGIN');
-        const { dataKey, wrapped } = vault.newDataKey();
+        const { dataKey, wrapped, keyId } = vault.newDataKey();
         const [member] = await conn.query<ResultSetHeader>(
-          'INSERT INTO member (name, tier, homeStore, wrappedKey) VALUES (NULL, ?, NULL, ?)', ['standard', wrapped]);
+          'INSERT INTO member (name, tier, homeStore, wrappedKey, keyId) VALUES (NULL, ?, NULL, ?, ?)', ['standard', wrapped, keyId]);
         const memberId = member.insertId;
         const email = normaliseIdentity('email', m.email);
         await conn.query('INSERT INTO member_identity (memberId, kind, blindIndex, valueEnc, masked) VALUES (?, ?, ?, ?, ?)', [

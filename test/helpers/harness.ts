@@ -9,7 +9,7 @@ import { systemClock } from '../../server/clock.js';
 import { Database } from '../../server/db/database.js';
 import { createDataSource } from '../../server/db/data-source.js';
 import { silentLogger } from '../../server/logger.js';
-import { PiiVault } from '../../server/security/pii-vault.js';
+import { Keyring, PiiVault } from '../../server/security/pii-vault.js';
 import { buildServices, type Services } from '../../server/services.js';
 import type { TestEngine } from './engines.js';
 
@@ -42,7 +42,7 @@ export async function startWorld(engine: TestEngine, opts: { clock?: Clock; chan
   await ds.runMigrations();
   const db = new Database(ds, target.databaseUrl ? 'mysql' : 'sqlite');
   const services = buildServices({
-    db, vault: new PiiVault(randomBytes(32)), clock: opts.clock ?? systemClock, log: silentLogger,
+    db, vault: await PiiVault.open(db, new Keyring(randomBytes(32))), clock: opts.clock ?? systemClock, log: silentLogger,
     tokenTtlMinutes: 60, deliveryPollMs: 50, channels: opts.channels,
   });
   const app = createApp(services);

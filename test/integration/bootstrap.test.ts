@@ -7,7 +7,7 @@ import { createDataSource } from '../../server/db/data-source.js';
 import { Ticket } from '../../server/db/entities/index.js';
 import { seedDemo, DEMO_PASSWORD } from '../../server/demo/seed.js';
 import { silentLogger } from '../../server/logger.js';
-import { PiiVault } from '../../server/security/pii-vault.js';
+import { Keyring, PiiVault } from '../../server/security/pii-vault.js';
 import { buildServices, type Services } from '../../server/services.js';
 import { ENGINES } from '../helpers/engines.js';
 
@@ -20,7 +20,8 @@ for (const engine of ENGINES) {
       drop = target.drop;
       const ds = await createDataSource({ databaseUrl: target.databaseUrl, dataDir: null });
       await ds.runMigrations();
-      s = buildServices({ db: new Database(ds, target.databaseUrl ? 'mysql' : 'sqlite'), vault: new PiiVault(randomBytes(32)), clock: systemClock, log: silentLogger, tokenTtlMinutes: 60, deliveryPollMs: 1000 });
+      const db = new Database(ds, target.databaseUrl ? 'mysql' : 'sqlite');
+      s = buildServices({ db, vault: await PiiVault.open(db, new Keyring(randomBytes(32))), clock: systemClock, log: silentLogger, tokenTtlMinutes: 60, deliveryPollMs: 1000 });
     });
     after(async () => { await s.db.ds.destroy(); await drop(); });
 

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { hashPassword, verifyPassword } from '../../server/security/password.js';
-import { parseMasterKey, PiiVault } from '../../server/security/pii-vault.js';
+import { Keyring, parseMasterKey, PiiVault } from '../../server/security/pii-vault.js';
 import { TokenSigner } from '../../server/security/token.js';
 import { LoginThrottle } from '../../server/agents/login-throttle.js';
 
 describe('PII vault', () => {
-  const vault = new PiiVault(randomBytes(32));
+  const vault = new PiiVault(new Keyring(randomBytes(32)), randomBytes(32), randomBytes(32));
 
   it('round-trips a value under a wrapped data key, and the ciphertext does not contain it', () => {
     const { wrapped } = vault.newDataKey();
@@ -25,10 +25,10 @@ describe('PII vault', () => {
     expect(() => vault.decrypt(key, parts.join('.'), 'member:1:email')).to.throw();
   });
 
-  it('gives a stable keyed blind index that differs per kind and per master key', () => {
+  it('gives a stable keyed blind index that differs per kind and per index key', () => {
     expect(vault.blindIndex('phone', '+8613800138000')).to.equal(vault.blindIndex('phone', '+8613800138000'));
     expect(vault.blindIndex('phone', '+8613800138000')).not.to.equal(vault.blindIndex('wechat', '+8613800138000'));
-    expect(new PiiVault(randomBytes(32)).blindIndex('phone', '+8613800138000')).not.to.equal(vault.blindIndex('phone', '+8613800138000'));
+    expect(new PiiVault(new Keyring(randomBytes(32)), randomBytes(32), randomBytes(32)).blindIndex('phone', '+8613800138000')).not.to.equal(vault.blindIndex('phone', '+8613800138000'));
   });
 
   it('parses master keys as hex or base64 and refuses other lengths', () => {

@@ -12,6 +12,8 @@ export class Agent {
   @Column({ type: 'simple-enum', enum: ROLES, default: 'agent' }) role: Role;
   @Column({ type: 'boolean', default: true }) active: boolean;
   @Column({ type: 'varchar', length: 10, default: 'zh-CN' }) locale: string;
+  /** Bumped to revoke every token issued before (logout, admin revocation, password change). */
+  @Column({ type: 'integer', default: 0 }) tokenVersion: number;
   @CreateDateColumn() createdAt: Date;
   @UpdateDateColumn() updatedAt: Date;
 }
@@ -22,4 +24,12 @@ export class Agent {
 export class AgentDepartment {
   @PrimaryColumn({ type: 'integer' }) agentId: number;
   @PrimaryColumn({ type: 'integer' }) departmentId: number;
+}
+
+/** Stores an agent is bound to. No rows: the agent is not limited by store. */
+@Entity('agent_store')
+@Index('IDX_agent_store_store', ['store'])
+export class AgentStore {
+  @PrimaryColumn({ type: 'integer' }) agentId: number;
+  @PrimaryColumn({ type: 'varchar', length: 64 }) store: string;
 }

@@ -1,4 +1,6 @@
-import { Agent, AgentDepartment } from './agent.entity.js';
+import { Agent, AgentDepartment, AgentStore } from './agent.entity.js';
+import { AuditEntry } from './audit-entry.entity.js';
+import { PiiGrant } from './pii-grant.entity.js';
 import { Delivery } from './delivery.entity.js';
 import { Department } from './department.entity.js';
 import { Member, MemberIdentity } from './member.entity.js';
@@ -7,7 +9,7 @@ import { Setting } from './setting.entity.js';
 import { TicketEvent } from './ticket-event.entity.js';
 import { Ticket } from './ticket.entity.js';
 
-export { Agent, AgentDepartment, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent };
+export { Agent, AgentDepartment, AgentStore, AuditEntry, PiiGrant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent };
 export type { Attachment } from './message.entity.js';
 
-export const ENTITIES = [Agent, AgentDepartment, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent];
+export const ENTITIES = [Agent, AgentDepartment, AgentStore, AuditEntry, PiiGrant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent];

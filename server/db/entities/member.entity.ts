@@ -3,6 +3,7 @@ import { IDENTITY_KINDS, TIERS, type IdentityKind, type Tier } from '../../domai
 
 @Entity('member')
 @Index('IDX_member_store', ['homeStore'])
+@Index('IDX_member_key', ['keyId'])
 export class Member {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   @Column({ type: 'varchar', length: 120, nullable: true }) name: string | null;
@@ -10,6 +11,8 @@ export class Member {
   @Column({ type: 'varchar', length: 64, nullable: true }) homeStore: string | null;
   /** This member's data key, wrapped (AES-256-GCM) by the master key. Destroying it erases the PII. */
   @Column({ type: 'varchar', length: 255 }) wrappedKey: string;
+  /** Which master key wrapped `wrappedKey`: rotation re-wraps the rows that are not on the current one. */
+  @Column({ type: 'varchar', length: 16, default: '' }) keyId: string;
   @CreateDateColumn() createdAt: Date;
   @UpdateDateColumn() updatedAt: Date;
 }
