@@ -1,6 +1,7 @@
 import { ChannelRegistry } from '../channels/channel.js';
 import { PhoneAdapter } from '../channels/phone/phone.adapter.js';
 import { AgentService } from './agents/agent.service.js';
+import { AuditLog } from './audit/audit-log.js';
 import type { Clock } from './clock.js';
 import type { Database } from './db/database.js';
 import { DeliveryWorker } from './delivery/delivery.worker.js';
@@ -26,6 +27,7 @@ export interface Services {
   departments: DepartmentService;
   signer: TokenSigner;
   delivery: DeliveryWorker;
+  audit: AuditLog;
 }
 
 export interface ServiceOptions {
@@ -53,6 +55,7 @@ export function buildServices(o: ServiceOptions): Services {
   });
   return {
     db: o.db, vault: o.vault, clock: o.clock, log: o.log, channels, tickets, members, delivery,
+    audit: new AuditLog(o.db, o.clock),
     queries: new TicketQueries(o.db, members),
     agents: new AgentService(o.db, o.clock),
     departments: new DepartmentService(o.db),
