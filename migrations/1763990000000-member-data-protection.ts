@@ -45,10 +45,14 @@ export class MemberDataProtection1763990000000 implements MigrationInterface {
       new TableIndex({ name: 'IDX_audit_actor', columnNames: ['actorId', 'id'] }),
       new TableIndex({ name: 'IDX_audit_target', columnNames: ['targetType', 'targetId'] }),
     ] }), true);
+    // The chain's head row exists from the start, so the first appends of several processes lock it instead of racing to create it.
+    const key = qr.connection.driver.escape('key');
+    await qr.query(`INSERT INTO setting (${key}, value) VALUES ('audit.head', '${'0'.repeat(64)}')`);
   }
 
   async down(qr: QueryRunner): Promise<void> {
     const my = ['mysql', 'mariadb'].includes(qr.connection.driver.options.type);
+    await qr.query(`DELETE FROM setting WHERE ${qr.connection.driver.escape('key')} = 'audit.head'`);
     await qr.dropTable('audit_entry', true);
     await qr.dropTable('pii_grant', true);
     await qr.dropTable('agent_store', true);
