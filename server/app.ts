@@ -1,25 +1,45 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
-import { defineRoute } from './http/api.js';
+import { defineRoute, routeSpecs } from './http/api.js';
 import { bearerAuth } from './http/auth.js';
+import { cors } from './http/cors.js';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware.js';
 import { openApiDocument } from './http/openapi.js';
+import { MemoryCounterStore, rateLimit, type CounterStore } from './http/rate-limit.js';
+import { auditRoutes } from './http/routes/audit.routes.js';
 import { authRoutes } from './http/routes/auth.routes.js';
 import { callRoutes } from './http/routes/call.routes.js';
 import { memberRoutes } from './http/routes/member.routes.js';
 import { staffRoutes } from './http/routes/staff.routes.js';
 import { ticketRoutes } from './http/routes/ticket.routes.js';
+import { securityHeaders } from './http/security-headers.js';
 import type { Services } from './services.js';
 
 export const VERSION = '0.1.0';
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web');
 
+export interface AppOptions {
+  /** Exact origins browsers may call /api from (MEMBERDESK_CORS_ORIGINS); none by default. */
+  corsOrigins?: readonly string[];
+  /** Requests per minute and client IP to each public (token-less) endpoint; 120 by default. */
+  publicRatePerMinute?: number;
+  /**
+   * Counters for the public rate limit and (when given) the login throttle, e.g. Redis shared by every
+   * process (createCounterStore(config.redisUrl, log)); the caller closes them. Default: this app's memory.
+   */
+  counters?: CounterStore;
+}
+
+/** Bodies a token-less client may send: a login is tiny. */
+const PUBLIC_BODY_LIMIT = '16kb';
+
 /** The HTTP app without listen(), so tests mount it on port 0. */
-export function createApp(s: Services): Express {
+export function createApp(s: Services, o: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders());
 
   app.get('/healthz', async (_req, res) => {
     const started = Date.now();
@@ -32,6 +52,8 @@ export function createApp(s: Services): Express {
   });
 
   const api = express.Router();
+  // Member data must not linger in browser or proxy caches.
+  api.use((_req, res, next) => { res.setHeader('Cache-Control', 'no-store'); next(); });
   api.use(express.json({ limit: '2mb' }));
   const auth = bearerAuth(s);
   authRoutes(api, auth, s);
@@ -39,10 +61,22 @@ export function createApp(s: Services): Express {
   callRoutes(api, auth, s);
   memberRoutes(api, auth, s);
   staffRoutes(api, auth, s);
+  auditRoutes(api, auth, s);
   defineRoute(api, auth, { method: 'get', path: '/openapi.json', tag: 'meta', public: true, summary: 'This document.' },
     () => openApiDocument(VERSION));
   api.use(notFoundHandler);
-  app.use('/api', api);
+
+  // Every route that needs no token: a per-IP limit, and a small body limit, before anything else runs.
+  if (o.counters) s.agents.shareLoginThrottle(o.counters);
+  const limitPerIp = rateLimit({
+    counter: o.counters ?? new MemoryCounterStore(), limit: o.publicRatePerMinute ?? 120, windowMs: 60_000,
+    key: (req) => `public:ip:${req.ip ?? 'unknown'}`,
+  });
+  const publicRoutes = express.Router();
+  for (const spec of routeSpecs.filter((r) => r.public)) {
+    publicRoutes[spec.method](spec.path, limitPerIp, express.json({ limit: PUBLIC_BODY_LIMIT }));
+  }
+  app.use('/api', cors(o.corsOrigins ?? []), publicRoutes, api);
 
   app.use(express.static(webDir, { index: 'index.html' }));
   app.use(notFoundHandler);

@@ -1,4 +1,5 @@
 import { Agent, Department } from './db/entities/index.js';
+import { AppError, ConfigError } from './errors.js';
 import type { Logger } from './logger.js';
 import { generatePassword } from './security/password.js';
 import type { Services } from './services.js';
@@ -16,7 +17,12 @@ export async function bootstrap(s: Services, o: { adminEmail: string | null; adm
   if ((await s.db.read((m) => m.count(Agent))) > 0) return;
   const email = o.adminEmail ?? 'admin@memberdesk.local';
   const password = o.adminPassword ?? generatePassword();
-  const admin = await s.agents.create({ name: 'Administrator', email, password, role: 'admin', locale: 'en' });
+  const admin = await s.agents.create({ name: 'Administrator', email, password, role: 'admin', locale: 'en' }).catch((err: unknown) => {
+    if (err instanceof AppError && err.code === 'WEAK_PASSWORD') {
+      throw new ConfigError(`MEMBERDESK_ADMIN_PASSWORD is too weak: ${err.message}`);
+    }
+    throw err;
+  });
   log.info('created the first admin', { agentId: admin.id, email });
   if (!o.adminPassword) {
     print([

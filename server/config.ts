@@ -18,7 +18,18 @@ export interface Config {
   tokenTtlMinutes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   deliveryPollMs: number;
+  /** Exact origins (scheme://host[:port]) browsers may call /api from; empty: no cross-origin access. */
+  corsOrigins: string[];
+  /** Requests per minute and client IP to each public (token-less) endpoint. */
+  publicRatePerMinute: number;
+  /** Redis for counters shared by every process (rate limits, login throttle); null: per process. */
+  redisUrl: string | null;
+  /** Erase members with no activity for this many months; 0 = keep forever. */
+  retentionMonths: number;
 }
+
+/** One origin, spaces around it allowed: scheme and host (and port), no path, no trailing slash. */
+const ORIGIN = '\\s*https?://[^\\s,/]+\\s*';
 
 const envSchema = {
   type: 'object',
@@ -35,7 +46,11 @@ const envSchema = {
     MEMBERDESK_PREVIOUS_MASTER_KEYS: { type: 'string', pattern: '^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)(,([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=))*$' },
     MEMBERDESK_TOKEN_TTL_MINUTES: { type: 'string', pattern: '^[0-9]{1,6}$' },
     MEMBERDESK_DELIVERY_POLL_MS: { type: 'string', pattern: '^[0-9]{2,6}$' },
+    MEMBERDESK_RETENTION_MONTHS: { type: 'string', pattern: '^[0-9]{1,3}$' },
     LOG_LEVEL: { type: 'string', enum: ['debug', 'info', 'warn', 'error', 'silent'] },
+    MEMBERDESK_CORS_ORIGINS: { type: 'string', pattern: `^${ORIGIN}(,${ORIGIN})*$` },
+    MEMBERDESK_PUBLIC_RATE_PER_MINUTE: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' },
+    REDIS_URL: { type: 'string', pattern: '^rediss?://' },
   },
 } as const;
 
@@ -67,5 +82,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlMinutes: Number(present.MEMBERDESK_TOKEN_TTL_MINUTES ?? 12 * 60),
     logLevel: (present.LOG_LEVEL as Config['logLevel']) ?? 'info',
     deliveryPollMs: Number(present.MEMBERDESK_DELIVERY_POLL_MS ?? 1000),
+    // Browsers send origins in lower case.
+    corsOrigins: present.MEMBERDESK_CORS_ORIGINS?.split(',').map((o) => o.trim().toLowerCase()) ?? [],
+    publicRatePerMinute: Number(present.MEMBERDESK_PUBLIC_RATE_PER_MINUTE ?? 120),
+    redisUrl: present.REDIS_URL ?? null,
+    retentionMonths: Number(present.MEMBERDESK_RETENTION_MONTHS ?? 0),
   };
 }

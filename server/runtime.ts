@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { createApp } from './app.js';
+import { createCounterStore } from './http/rate-limit.js';
 import { bootstrap } from './bootstrap.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -34,7 +35,8 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
   if (config.demo && (await seedDemo(services, log))) {
     print(`  Demo data loaded. Demo agents (password "${DEMO_PASSWORD}"): wang.fang@demo.memberdesk (supervisor), li.na@demo.memberdesk, tom.chen@demo.memberdesk\n`);
   }
-  const app = createApp(services);
+  const counters = createCounterStore(config.redisUrl, log);
+  const app = createApp(services, { corsOrigins: config.corsOrigins, publicRatePerMinute: config.publicRatePerMinute, counters });
   const server = await new Promise<Server>((resolve, reject) => {
     const srv = app.listen(config.port, config.host, () => resolve(srv));
     srv.once('error', reject);
@@ -42,13 +44,29 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   services.delivery.start();
+  const retention = startRetention(services, config.retentionMonths, log);
   log.info('listening', { port, engine: db.engine, url: `http://127.0.0.1:${port}/` });
   return {
     services, server, port,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (retention) clearInterval(retention);
       await services.delivery.stop();
+      await counters.close();
       await ds.destroy();
     },
   };
+}
+
+/** Retention sweep: every six hours, members idle for `months` are erased (idempotent, so every process may run it). */
+function startRetention(services: Services, months: number, log: Logger): NodeJS.Timeout | null {
+  if (months <= 0) return null;
+  const sweep = () => services.privacy.eraseInactive(months)
+    .then((n) => { if (n) log.info('retention erased inactive members', { count: n, months }); })
+    .catch((err) => log.error('retention sweep failed', { error: String(err) }));
+  const first = setTimeout(sweep, 60_000);
+  first.unref();
+  const timer = setInterval(sweep, 6 * 3_600_000);
+  timer.unref();
+  return timer;
 }

@@ -7,6 +7,7 @@ import type { Database } from './db/database.js';
 import { DeliveryWorker } from './delivery/delivery.worker.js';
 import { DepartmentService } from './departments/department.service.js';
 import type { Logger } from './logger.js';
+import { MemberPrivacyService } from './members/member-privacy.service.js';
 import { MemberService } from './members/member.service.js';
 import type { PiiVault } from './security/pii-vault.js';
 import { TokenSigner } from './security/token.js';
@@ -28,6 +29,7 @@ export interface Services {
   signer: TokenSigner;
   delivery: DeliveryWorker;
   audit: AuditLog;
+  privacy: MemberPrivacyService;
 }
 
 export interface ServiceOptions {
@@ -47,6 +49,7 @@ export function buildServices(o: ServiceOptions): Services {
   const channels = o.channels ?? new ChannelRegistry();
   if (!channels.get('phone')) channels.register(new PhoneAdapter());
   const members = new MemberService(o.db, o.vault);
+  const audit = new AuditLog(o.db, o.clock);
   const delivery = new DeliveryWorker({ db: o.db, vault: o.vault, channels, clock: o.clock, log: o.log, pollMs: o.deliveryPollMs });
   const tickets = new TicketService({
     db: o.db, members, clock: o.clock, triager: o.triager ?? defaultTriager,
@@ -55,9 +58,10 @@ export function buildServices(o: ServiceOptions): Services {
   });
   return {
     db: o.db, vault: o.vault, clock: o.clock, log: o.log, channels, tickets, members, delivery,
-    audit: new AuditLog(o.db, o.clock),
+    audit,
+    privacy: new MemberPrivacyService(o.db, o.vault, audit, o.clock),
     queries: new TicketQueries(o.db, members),
-    agents: new AgentService(o.db, o.clock),
+    agents: new AgentService(o.db, o.clock, audit),
     departments: new DepartmentService(o.db),
     signer: new TokenSigner(o.vault.tokenKey, o.tokenTtlMinutes * 60),
   };

@@ -1,14 +1,16 @@
 import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
+import { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import { isUniqueViolation } from '../db/database.js';
-import { Agent, AgentDepartment, Department } from '../db/entities/index.js';
+import { Agent, AgentDepartment, AgentStore, Department } from '../db/entities/index.js';
 import type { Role } from '../domain.js';
 import { ConflictError, NotFoundError, RateLimitError, UnprocessableError } from '../errors.js';
 import { hashPassword, verifyPassword } from '../security/password.js';
+import { assertPasswordPolicy } from '../security/password-policy.js';
 import type { Principal } from './principal.js';
-import { LoginThrottle } from './login-throttle.js';
+import { LoginThrottle, SharedLoginThrottle, type FailureThrottle, type ThrottleStore } from './login-throttle.js';
 
 export interface AgentInput {
   name?: string;
@@ -18,50 +20,61 @@ export interface AgentInput {
   active?: boolean;
   locale?: string;
   departmentIds?: number[];
+  /** Stores the agent is bound to (empty: all stores). */
+  stores?: string[];
 }
 
 export interface AgentView {
-  id: number; name: string; email: string; role: Role; active: boolean; locale: string; departmentIds: number[]; createdAt: string;
+  id: number; name: string; email: string; role: Role; active: boolean; locale: string; departmentIds: number[]; stores: string[]; createdAt: string;
 }
 
 export class AgentService {
   // Per address: 5 free failures. Per client IP more, since a whole office may share one NAT address.
-  private readonly byEmail: LoginThrottle;
-  private readonly byClient: LoginThrottle;
+  private byEmail: FailureThrottle;
+  private byClient: FailureThrottle;
 
-  constructor(private readonly db: Database, clock: Clock) {
+  // Defaults to its own AuditLog over the same database and clock (the log keeps no state of its own).
+  constructor(private readonly db: Database, clock: Clock, private readonly audit: AuditLog = new AuditLog(db, clock)) {
     this.byEmail = new LoginThrottle(clock, 5);
     this.byClient = new LoginThrottle(clock, 30);
+  }
+
+  /** Counts login failures in a store every process shares (Redis) instead of this process's memory. */
+  shareLoginThrottle(store: ThrottleStore): void {
+    this.byEmail = new SharedLoginThrottle(store, 'email', 5);
+    this.byClient = new SharedLoginThrottle(store, 'client', 30);
   }
 
   /** Checks a login; repeated failures for one address (or from one client) are slowed down with 429s. */
   async authenticate(email: string, password: string, client: string): Promise<Agent | null> {
     const emailKey = [email.toLowerCase()];
     const clientKey = [client];
-    const wait = Math.max(this.byEmail.retryAfter(emailKey), this.byClient.retryAfter(clientKey));
+    const wait = Math.max(await this.byEmail.retryAfter(emailKey), await this.byClient.retryAfter(clientKey));
     if (wait > 0) throw new RateLimitError(wait);
     const agent = await this.db.read((m) => m.findOneBy(Agent, { email: email.toLowerCase() }));
     // Verify against a dummy hash when the agent is unknown so timing does not reveal which emails exist.
     const ok = await verifyPassword(password, agent?.passwordHash ?? DUMMY_HASH);
     if (!agent || !ok || !agent.active) {
-      this.byEmail.fail(emailKey);
-      this.byClient.fail(clientKey);
+      await Promise.all([this.byEmail.fail(emailKey), this.byClient.fail(clientKey)]);
       return null;
     }
-    this.byEmail.succeed(emailKey);
+    await this.byEmail.succeed(emailKey);
     return agent;
   }
 
-  async principal(agentId: number): Promise<Principal | null> {
+  /** The principal of a token's agent; null when the agent is inactive or the token's version was revoked. */
+  async principal(agentId: number, tokenVersion: number): Promise<Principal | null> {
     return this.db.read(async (m) => {
       const agent = await m.findOneBy(Agent, { id: agentId });
-      if (!agent || !agent.active) return null;
+      if (!agent || !agent.active || agent.tokenVersion !== tokenVersion) return null;
       const links = await m.findBy(AgentDepartment, { agentId });
-      return { agentId, role: agent.role, departmentIds: links.map((l) => l.departmentId).sort((a, b) => a - b) };
+      const stores = await m.findBy(AgentStore, { agentId });
+      return { agentId, role: agent.role, departmentIds: links.map((l) => l.departmentId).sort((a, b) => a - b), stores: stores.map((st) => st.store).sort() };
     });
   }
 
   async create(input: Required<Pick<AgentInput, 'name' | 'email' | 'password'>> & AgentInput): Promise<AgentView> {
+    assertPasswordPolicy(input.password, input.email);
     const passwordHash = await hashPassword(input.password);
     const id = await this.db.tx(async (m) => {
       await assertDepartments(m, input.departmentIds ?? []);
@@ -71,13 +84,21 @@ export class AgentService {
       });
       const agentId = Number(res.identifiers[0]!.id);
       await setDepartments(m, agentId, input.departmentIds ?? []);
+      await setStores(m, agentId, input.stores ?? []);
       return agentId;
     }).catch(rethrowEmailTaken);
     return this.get(id);
   }
 
-  async update(id: number, input: AgentInput): Promise<AgentView> {
-    const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+  /** `actorId`: the admin making the change, recorded in the audit log with role and department changes. */
+  async update(id: number, input: AgentInput, actorId?: number): Promise<AgentView> {
+    let passwordHash: string | undefined;
+    if (input.password !== undefined) {
+      const current = await this.db.read((m) => m.findOneBy(Agent, { id }));
+      if (!current) throw new NotFoundError('agent');
+      assertPasswordPolicy(input.password, input.email ?? current.email);
+      passwordHash = await hashPassword(input.password);
+    }
     await this.db.tx(async (m) => {
       const agent = await m.findOneBy(Agent, { id });
       if (!agent) throw new NotFoundError('agent');
@@ -94,12 +115,39 @@ export class AgentService {
       if (input.locale !== undefined) patch.locale = input.locale;
       if (passwordHash) patch.passwordHash = passwordHash;
       if (Object.keys(patch).length) await m.update(Agent, { id }, patch);
+      // A new password signs the agent out everywhere.
+      if (passwordHash) await m.increment(Agent, { id }, 'tokenVersion', 1);
+      let fromDepartments: number[] | null = null;
       if (input.departmentIds) {
         await assertDepartments(m, input.departmentIds);
+        fromDepartments = (await m.findBy(AgentDepartment, { agentId: id })).map((l) => l.departmentId).sort((a, b) => a - b);
         await setDepartments(m, id, input.departmentIds);
+      }
+      if (input.stores) await setStores(m, id, input.stores);
+      // Audited in the same transaction, last, so the chain's head row stays locked as briefly as possible.
+      const actor = actorId !== undefined ? { type: 'agent' as const, id: actorId } : { type: 'system' as const, id: null };
+      const target = { type: 'agent', id };
+      if (input.role !== undefined && input.role !== agent.role) {
+        await this.audit.append({ actor, action: 'agent.role_changed', target, data: { from: agent.role, to: input.role } }, m);
+      }
+      const toDepartments = [...new Set(input.departmentIds ?? [])].sort((a, b) => a - b);
+      if (fromDepartments && fromDepartments.join() !== toDepartments.join()) {
+        await this.audit.append({ actor, action: 'agent.departments_changed', target, data: { from: fromDepartments, to: toDepartments } }, m);
       }
     }).catch(rethrowEmailTaken);
     return this.get(id);
+  }
+
+  /**
+   * Every token issued to the agent so far stops working (their next request answers 401); a new login
+   * works. `actorId`: who did it, for the audit log (the agent themself on logout).
+   */
+  async revokeTokens(id: number, actorId: number): Promise<void> {
+    await this.db.tx(async (m) => {
+      if (!(await m.existsBy(Agent, { id }))) throw new NotFoundError('agent');
+      await m.increment(Agent, { id }, 'tokenVersion', 1);
+      await this.audit.append({ actor: { type: 'agent', id: actorId }, action: actorId === id ? 'auth.logout' : 'agent.tokens_revoked', target: { type: 'agent', id } }, m);
+    });
   }
 
   async get(id: number): Promise<AgentView> {
@@ -119,9 +167,11 @@ export class AgentService {
       }
       const agents = await m.find(Agent, { where: ids ? { id: In(ids) } : {}, order: { id: 'ASC' } });
       const links = agents.length ? await m.findBy(AgentDepartment, { agentId: In(agents.map((a) => a.id)) }) : [];
+      const storeRows = agents.length ? await m.findBy(AgentStore, { agentId: In(agents.map((a) => a.id)) }) : [];
       return agents.map((a) => ({
         id: a.id, name: a.name, email: a.email, role: a.role, active: a.active, locale: a.locale,
         departmentIds: links.filter((l) => l.agentId === a.id).map((l) => l.departmentId).sort((x, y) => x - y),
+        stores: storeRows.filter((r) => r.agentId === a.id).map((r) => r.store).sort(),
         createdAt: a.createdAt.toISOString(),
       }));
     });
@@ -133,6 +183,12 @@ async function assertDepartments(m: EntityManager, ids: number[]): Promise<void>
   if (!ids.length) return;
   const found = await m.countBy(Department, { id: In(ids) });
   if (found !== new Set(ids).size) throw new UnprocessableError('UNKNOWN_DEPARTMENT', 'one of departmentIds does not exist', { field: 'departmentIds' });
+}
+
+async function setStores(m: EntityManager, agentId: number, stores: string[]): Promise<void> {
+  await m.delete(AgentStore, { agentId });
+  const unique = [...new Set(stores.map((st) => st.trim()).filter(Boolean))];
+  if (unique.length) await m.insert(AgentStore, unique.map((store) => ({ agentId, store })));
 }
 
 async function setDepartments(m: EntityManager, agentId: number, departmentIds: number[]): Promise<void> {

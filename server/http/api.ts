@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
-import type { Principal } from '../agents/principal.js';
+import { STAFF_ROLES, type Principal } from '../agents/principal.js';
 import type { Role } from '../domain.js';
 import { ForbiddenError, ValidationError } from '../errors.js';
 
@@ -18,7 +18,7 @@ export interface RouteSpec {
   body?: JsonSchema;
   /** Request content type when the body is not JSON (e.g. text/csv). */
   bodyType?: string;
-  /** Roles allowed; absent means any signed-in agent. `public` routes need no token. */
+  /** Roles allowed; absent means agents, supervisors and admins (not analysts). `public` routes need no token. */
   roles?: Role[];
   public?: boolean;
   /** 2xx status of a success; 200 by default. */
@@ -62,14 +62,20 @@ export function defineRoute<P, Q, B>(
   handler: (ctx: RouteContext<P, Q, B>) => Promise<unknown> | unknown,
   ...before: RequestHandler[]
 ): void {
-  routeSpecs.push(spec);
+  // Several apps in one process (tests) declare the same routes: keep one entry per method and path.
+  const same = routeSpecs.findIndex((r) => r.method === spec.method && r.path === spec.path);
+  if (same >= 0) routeSpecs[same] = spec;
+  else routeSpecs.push(spec);
   const vParams = spec.params ? coercingAjv.compile(spec.params) : null;
   const vQuery = coercingAjv.compile(spec.query ?? { type: 'object', additionalProperties: false });
   const vBody = spec.body ? strictAjv.compile(spec.body) : null;
   router[spec.method](spec.path, ...before, async (req: Request, res: Response, next: NextFunction) => {
     try {
       const principal = spec.public ? PUBLIC : await auth.authenticate(req);
-      if (spec.roles && !spec.roles.includes(principal.role)) throw new ForbiddenError(`this needs the role ${spec.roles.join(' or ')}`);
+      const allowed = spec.roles ?? STAFF_ROLES;
+      if (!spec.public && !allowed.includes(principal.role)) {
+        throw new ForbiddenError(principal.role === 'analyst' ? 'analysts see reports and aggregates only' : `this needs the role ${allowed.join(' or ')}`);
+      }
       const params = { ...req.params };
       check(vParams, params, 'path');
       const query = { ...(req.query as Record<string, unknown>) };

@@ -100,19 +100,6 @@ export class MemberService {
     return this.get(id);
   }
 
-  /**
-   * Removes a member's contact data and name; their tickets stay for statistics. Destroying the
-   * wrapped data key makes any copy of the encrypted values unreadable.
-   */
-  async erase(id: number): Promise<void> {
-    await this.db.tx(async (m) => {
-      const member = await m.findOneBy(Member, { id });
-      if (!member || member.wrappedKey === ERASED) throw new NotFoundError('member');
-      await m.delete(MemberIdentity, { memberId: id });
-      await m.update(Member, { id }, { name: null, homeStore: null, wrappedKey: ERASED });
-    });
-  }
-
   async get(id: number): Promise<MemberView> {
     const views = await this.db.read((m) => this.views(m, [id]));
     const view = views.get(id);
@@ -134,9 +121,15 @@ export class MemberService {
     }]));
   }
 
-  async list(q: { q?: string; tier?: Tier; homeStore?: string; email?: string; phone?: string; wechat?: string; limit: number; cursor?: string }): Promise<Page<MemberView>> {
+  /** `scope`: a store-bound agent's stores, plus members granted to them. */
+  async list(q: { q?: string; tier?: Tier; homeStore?: string; email?: string; phone?: string; wechat?: string; limit: number; cursor?: string },
+    scope: { stores: string[]; grantedIds: number[] } | null = null): Promise<Page<MemberView>> {
     return this.db.read(async (m) => {
       const qb = m.createQueryBuilder(Member, 'mb').where('mb.wrappedKey <> :erased', { erased: ERASED });
+      if (scope) {
+        qb.andWhere(scope.grantedIds.length ? '(mb.homeStore IN (:...scopeStores) OR mb.id IN (:...scopeGranted))' : 'mb.homeStore IN (:...scopeStores)',
+          { scopeStores: scope.stores, scopeGranted: scope.grantedIds });
+      }
       if (q.tier) qb.andWhere('mb.tier = :tier', { tier: q.tier });
       if (q.homeStore) qb.andWhere('mb.homeStore = :store', { store: q.homeStore });
       if (q.q) qb.andWhere("mb.name LIKE :name ESCAPE '!'", { name: `%${escapeLike(q.q)}%` });

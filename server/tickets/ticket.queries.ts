@@ -1,4 +1,5 @@
-import { canSeeDepartment, seesAllDepartments, type Principal } from '../agents/principal.js';
+import { seesAllDepartments, type Principal } from '../agents/principal.js';
+import { storeCondition, ticketVisible } from './ticket-access.js';
 import type { Database } from '../db/database.js';
 import { Message, Ticket, TicketEvent } from '../db/entities/index.js';
 import type { Channel, Priority, TicketStatus } from '../domain.js';
@@ -71,6 +72,8 @@ export class TicketQueries {
         if (!p.departmentIds.length) return { items: [], nextCursor: null };
         qb.andWhere('t.departmentId IN (:...visible)', { visible: p.departmentIds });
       }
+      const stores = storeCondition(p);
+      if (stores) qb.andWhere(stores.sql, stores.params);
       if (f.status?.length) qb.andWhere('t.status IN (:...status)', { status: f.status });
       if (f.departmentId !== undefined) qb.andWhere('t.departmentId = :dept', { dept: f.departmentId });
       if (f.assigneeId === 'none') qb.andWhere('t.assigneeId IS NULL');
@@ -106,7 +109,7 @@ export class TicketQueries {
   async get(p: Principal, id: number): Promise<TicketView & { messages: MessageView[] }> {
     return this.db.read(async (m) => {
       const ticket = await m.findOneBy(Ticket, { id });
-      if (!ticket || !canSeeDepartment(p, ticket.departmentId)) throw new NotFoundError('ticket');
+      if (!ticket || !(await ticketVisible(m, p, ticket))) throw new NotFoundError('ticket');
       const [messages, members] = await Promise.all([
         m.find(Message, { where: { ticketId: id }, order: { createdAt: 'ASC', id: 'ASC' } }),
         this.members.views(m, [ticket.memberId]),
@@ -117,8 +120,8 @@ export class TicketQueries {
 
   async events(p: Principal, id: number, page: { cursor?: string; limit: number }): Promise<Page<EventView>> {
     return this.db.read(async (m) => {
-      const ticket = await m.findOne(Ticket, { where: { id }, select: { id: true, departmentId: true } });
-      if (!ticket || !canSeeDepartment(p, ticket.departmentId)) throw new NotFoundError('ticket');
+      const ticket = await m.findOne(Ticket, { where: { id }, select: { id: true, departmentId: true, memberId: true } });
+      if (!ticket || !(await ticketVisible(m, p, ticket))) throw new NotFoundError('ticket');
       const after = decodeCursor(page.cursor);
       const qb = m.createQueryBuilder(TicketEvent, 'e').where('e.ticketId = :id', { id });
       if (after) qb.andWhere('e.id > :after', { after: after[1] });

@@ -2,7 +2,8 @@ import type { EntityManager } from 'typeorm';
 import type { InboundMessage } from '../../channels/channel.js';
 import type { CallLog } from '../../channels/phone/phone.adapter.js';
 import { callExternalId, callMeta, inboundFromCall } from '../../channels/phone/phone.adapter.js';
-import { canSeeDepartment, type Principal } from '../agents/principal.js';
+import type { Principal } from '../agents/principal.js';
+import { ticketVisible } from './ticket-access.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import { sqlSession } from '../db/sql-session.js';
@@ -375,14 +376,17 @@ export class TicketService {
 
   private async lockVisible(m: EntityManager, p: Principal, ticketId: number): Promise<Ticket> {
     const ticket = await this.db.forUpdate(m.createQueryBuilder(Ticket, 't').where('t.id = :id', { id: ticketId })).getOne();
-    // Same answer for "does not exist" and "not yours": no existence leak across departments.
-    if (!ticket || !canSeeDepartment(p, ticket.departmentId)) throw new NotFoundError('ticket');
+    // Same answer for "does not exist" and "not yours": no existence leak across departments or stores.
+    if (!ticket || !(await ticketVisible(m, p, ticket))) throw new NotFoundError('ticket');
     return ticket;
   }
 
   private async assertVisible(p: Principal, ticketId: number): Promise<void> {
-    const ticket = await this.db.read((m) => m.findOne(Ticket, { where: { id: ticketId }, select: { id: true, departmentId: true } }));
-    if (!ticket || !canSeeDepartment(p, ticket.departmentId)) throw new NotFoundError('ticket');
+    const visible = await this.db.read(async (m) => {
+      const ticket = await m.findOne(Ticket, { where: { id: ticketId }, select: { id: true, departmentId: true, memberId: true } });
+      return ticket !== null && (await ticketVisible(m, p, ticket));
+    });
+    if (!visible) throw new NotFoundError('ticket');
   }
 
   private notify(ticketIds: number[], deliveries: number): void {

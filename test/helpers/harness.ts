@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { InboundMessage } from '../../channels/channel.js';
 import { ChannelRegistry } from '../../channels/channel.js';
 import type { Principal } from '../../server/agents/principal.js';
-import { createApp } from '../../server/app.js';
+import { createApp, type AppOptions } from '../../server/app.js';
 import type { Clock } from '../../server/clock.js';
 import { systemClock } from '../../server/clock.js';
 import { Database } from '../../server/db/database.js';
@@ -36,7 +36,7 @@ export type Api = (method: string, path: string, opts?: { token?: string; body?:
  * A real server on port 0 against a fresh database of the given engine, with the domain wired as
  * in production (only the clock and extra channel adapters can be swapped).
  */
-export async function startWorld(engine: TestEngine, opts: { clock?: Clock; channels?: ChannelRegistry; startDelivery?: boolean } = {}): Promise<TestWorld> {
+export async function startWorld(engine: TestEngine, opts: { clock?: Clock; channels?: ChannelRegistry; startDelivery?: boolean; app?: AppOptions } = {}): Promise<TestWorld> {
   const target = await engine.fresh();
   const ds = await createDataSource({ databaseUrl: target.databaseUrl, dataDir: null });
   await ds.runMigrations();
@@ -45,7 +45,7 @@ export async function startWorld(engine: TestEngine, opts: { clock?: Clock; chan
     db, vault: await PiiVault.open(db, new Keyring(randomBytes(32))), clock: opts.clock ?? systemClock, log: silentLogger,
     tokenTtlMinutes: 60, deliveryPollMs: 50, channels: opts.channels,
   });
-  const app = createApp(services);
+  const app = createApp(services, opts.app);
   const server = await new Promise<Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   const port = (server.address() as { port: number }).port;
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -55,7 +55,7 @@ export async function startWorld(engine: TestEngine, opts: { clock?: Clock; chan
   const deptB = (await services.departments.create({ name: 'Dept B' })).id;
   const mk = async (name: string, role: Principal['role'], departmentIds: number[]) => {
     const a = await services.agents.create({ name, email: `${name.toLowerCase().replace(/\W+/g, '.')}@test.memberdesk`, password: TEST_PASSWORD, role, departmentIds });
-    return { agentId: a.id, role, departmentIds, token: services.signer.issue(a.id, new Date()).token };
+    return { agentId: a.id, role, departmentIds, token: services.signer.issue(a.id, 0, new Date()).token };
   };
   const [agentA, agentB, supervisorA, admin] = await Promise.all([
     mk('Agent A', 'agent', [deptA]), mk('Agent B', 'agent', [deptB]), mk('Supervisor A', 'supervisor', [deptA]), mk('Admin', 'admin', []),

@@ -50,7 +50,7 @@ describe('passwords and tokens', () => {
   it('issues tokens that expire and cannot be forged', () => {
     const signer = new TokenSigner(randomBytes(32), 60);
     const t0 = new Date('2026-01-01T00:00:00Z');
-    const { token } = signer.issue(7, t0);
+    const { token } = signer.issue(7, 0, t0);
     expect(signer.verify(token, t0)?.sub).to.equal(7);
     expect(signer.verify(token, new Date(t0.getTime() + 61_000))).to.equal(null);
     expect(new TokenSigner(randomBytes(32), 60).verify(token, t0)).to.equal(null);

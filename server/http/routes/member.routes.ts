@@ -1,9 +1,11 @@
-import express, { type Router } from 'express';
-import { TIERS, type Tier } from '../../domain.js';
+import express, { type Request, type Router } from 'express';
+import { canSeeStore, storeScoped, type Principal } from '../../agents/principal.js';
+import { IDENTITY_KINDS, TIERS, type IdentityKind, type Tier } from '../../domain.js';
+import { UnprocessableError, ValidationError } from '../../errors.js';
 import { importMembersCsv } from '../../members/member-import.js';
 import type { MemberInput } from '../../members/member.service.js';
 import type { Services } from '../../services.js';
-import { defineRoute, idParams, nullable, obj, oneOf, pageQuery, str, text, type ApiServices } from '../api.js';
+import { defineRoute, idParams, int, nullable, obj, oneOf, pageQuery, str, text, type ApiServices } from '../api.js';
 
 interface MemberBody { name?: string | null; tier?: Tier; homeStore?: string | null; email?: string | null; phone?: string | null; wechat?: string | null; webchat?: string | null }
 
@@ -13,37 +15,80 @@ const memberBody = obj({
   wechat: nullable(str({ maxLength: 190 })), webchat: nullable(str({ maxLength: 190 })),
 });
 
+/** `?reveal=phone,email&reason=…`: the explicit, audited unmasked read. */
+export const revealQuery = {
+  reveal: str({ pattern: `^(${IDENTITY_KINDS.join('|')})(,(${IDENTITY_KINDS.join('|')}))*$`, description: 'comma-separated fields to show unmasked (audited)' }),
+  reason: str({ minLength: 3, maxLength: 500, description: 'why you need the unmasked value; required with reveal' }),
+};
+
+export function parseReveal(q: { reveal?: string; reason?: string }): { fields: IdentityKind[]; reason: string } | null {
+  if (!q.reveal) return null;
+  if (!q.reason) throw new ValidationError('say why you need the unmasked value: add reason=…', [{ field: 'query.reason', message: 'is required with reveal' }], 'REASON_REQUIRED');
+  return { fields: [...new Set(q.reveal.split(','))] as IdentityKind[], reason: q.reason };
+}
+
 function toInput(b: MemberBody): MemberInput {
   const identities: MemberInput['identities'] = {};
-  for (const kind of ['email', 'phone', 'wechat', 'webchat'] as const) if (b[kind] !== undefined) identities[kind] = b[kind];
+  for (const kind of IDENTITY_KINDS) if (b[kind] !== undefined) identities[kind] = b[kind];
   return { name: b.name, tier: b.tier, homeStore: b.homeStore, identities };
 }
+
+/** A store-bound agent keeps members inside their stores. */
+function assertStoreInScope(p: Principal, homeStore: string | null | undefined): void {
+  if (homeStore === undefined || !storeScoped(p)) return;
+  if (!canSeeStore(p, homeStore)) throw new UnprocessableError('STORE_OUT_OF_SCOPE', `you work for stores ${p.stores!.join(', ')}; set homeStore to one of them`, { field: 'homeStore' });
+}
+
+const ipOf = (req: Request) => req.ip ?? null;
 
 export function memberRoutes(r: Router, auth: ApiServices, s: Services): void {
   defineRoute<Record<string, never>, { q?: string; tier?: Tier; homeStore?: string; email?: string; phone?: string; wechat?: string; cursor?: string; limit: number }, never>(r, auth, {
     method: 'get', path: '/members', tag: 'members',
-    summary: 'Members, newest first. q searches names; email, phone and wechat find a member by exact identity (blind index). Contact data is masked.',
+    summary: 'Members you may see (store-bound agents: their stores and granted members), newest first. q searches names; email, phone and wechat find a member by exact identity (blind index). Contact data is masked.',
     query: obj({ q: str({ maxLength: 120 }), tier: oneOf(TIERS), homeStore: str({ maxLength: 64 }), email: str({ maxLength: 254 }), phone: str({ maxLength: 40 }), wechat: str({ maxLength: 190 }), ...pageQuery }),
-  }, ({ query }) => s.members.list(query));
+  }, async ({ principal, query }) => {
+    const granted = await s.db.read((m) => s.privacy.grantedMemberIds(m, principal));
+    return s.members.list(query, granted === null ? null : { stores: principal.stores ?? [], grantedIds: granted });
+  });
 
   defineRoute<Record<string, never>, never, MemberBody>(r, auth, {
     method: 'post', path: '/members', tag: 'members', status: 201, body: memberBody,
     summary: 'Create a member. Phone numbers are normalised (+86 138 0013 8000 = 13800138000); contact data is stored encrypted.',
-  }, ({ body }) => s.members.create(toInput(body)));
+  }, ({ principal, body }) => {
+    assertStoreInScope(principal, body.homeStore ?? (storeScoped(principal) ? null : undefined));
+    return s.members.create(toInput(body));
+  });
 
-  defineRoute<{ id: number }, never, never>(r, auth, {
-    method: 'get', path: '/members/:id', tag: 'members', params: idParams, summary: 'One member (contact data masked).',
-  }, ({ params }) => s.members.get(params.id));
+  defineRoute<{ id: number }, { reveal?: string; reason?: string }, never>(r, auth, {
+    method: 'get', path: '/members/:id', tag: 'members', params: idParams, query: obj(revealQuery),
+    summary: 'One member, contact data masked; ?reveal=phone&reason=… returns the listed fields unmasked in `revealed` (needs pii:read; audited).',
+  }, async ({ principal, params, query, req }) => {
+    await s.db.read((m) => s.privacy.assertVisible(m, principal, params.id));
+    const reveal = parseReveal(query);
+    const view = await s.members.get(params.id);
+    if (!reveal) return view;
+    return { ...view, revealed: await s.privacy.reveal(principal, params.id, reveal.fields, reveal.reason, ipOf(req)) };
+  });
 
   defineRoute<{ id: number }, never, MemberBody>(r, auth, {
     method: 'patch', path: '/members/:id', tag: 'members', params: idParams, body: { ...memberBody, minProperties: 1 },
     summary: 'Change a member; null removes a contact.',
-  }, ({ params, body }) => s.members.update(params.id, toInput(body)));
+  }, async ({ principal, params, body }) => {
+    await s.db.read((m) => s.privacy.assertVisible(m, principal, params.id));
+    assertStoreInScope(principal, body.homeStore);
+    return s.members.update(params.id, toInput(body));
+  });
 
   defineRoute<{ id: number }, never, never>(r, auth, {
+    method: 'get', path: '/members/:id/export', tag: 'members', params: idParams,
+    summary: 'Everything held about a member (profile with contact data, tickets, messages, surveys) as JSON. Needs pii:read; audited.',
+  }, ({ principal, params, req }) => s.privacy.exportMember(principal, params.id, ipOf(req)));
+
+  defineRoute<{ id: number }, { reason?: string }, never>(r, auth, {
     method: 'delete', path: '/members/:id', tag: 'members', params: idParams, roles: ['admin'], status: 204,
-    summary: 'Erase a member: contact data and name are destroyed, tickets stay anonymised for statistics.',
-  }, async ({ params }) => { await s.members.erase(params.id); });
+    query: obj({ reason: str({ maxLength: 500 }) }),
+    summary: 'Erase a member: data key destroyed, contact data and name gone, their messages replaced; tickets stay anonymised for statistics. Audited.',
+  }, async ({ principal, params, query, req }) => { await s.privacy.erase({ type: 'agent', id: principal.agentId }, params.id, query.reason ?? null, ipOf(req)); });
 
   defineRoute<Record<string, never>, never, string>(r, auth, {
     method: 'post', path: '/members/import', tag: 'members', roles: ['admin', 'supervisor'], bodyType: 'text/csv',
@@ -51,4 +96,20 @@ export function memberRoutes(r: Router, auth: ApiServices, s: Services): void {
     summary: 'Import members from CSV (columns: name, tier, store, email, phone, wechat_id). All or nothing: a bad file gets 400 IMPORT_INVALID with every bad row.',
     responseDescription: '{ imported: number }',
   }, ({ body }) => importMembersCsv(s.db, s.vault, s.members, body), express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '20mb' }));
+
+  defineRoute<Record<string, never>, never, { agentId: number; memberIds: number[]; expiresAt: string; reason: string }>(r, auth, {
+    method: 'post', path: '/grants', tag: 'members', roles: ['admin', 'supervisor'], status: 201,
+    summary: 'Give an agent time-boxed access to some members\' contact data (call-backs, 回访); it lapses at expiresAt by itself (at most 30 days). Audited.',
+    body: obj({ agentId: int(), memberIds: { type: 'array', items: int(), minItems: 1, maxItems: 500 }, expiresAt: str({ format: 'date-time' }), reason: text(500) }, ['agentId', 'memberIds', 'expiresAt', 'reason']),
+  }, async ({ principal, body, req }) => ({ items: await s.privacy.grant(principal, body, ipOf(req)) }));
+
+  defineRoute<Record<string, never>, { agentId?: number; active?: boolean }, never>(r, auth, {
+    method: 'get', path: '/grants', tag: 'members', query: obj({ agentId: int(), active: { type: 'boolean' } }),
+    summary: 'Grants: admins see all, supervisors those they gave, agents their own.',
+  }, async ({ principal, query }) => ({ items: await s.privacy.grants(principal, query) }));
+
+  defineRoute<{ id: number }, never, never>(r, auth, {
+    method: 'delete', path: '/grants/:id', tag: 'members', params: idParams, roles: ['admin', 'supervisor'], status: 204,
+    summary: 'End a grant now (audited).',
+  }, async ({ principal, params, req }) => { await s.privacy.revokeGrant(principal, params.id, ipOf(req)); });
 }

@@ -7,10 +7,14 @@ import { ForbiddenError, NotFoundError } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { defineRoute, idParams, int, nullable, obj, oneOf, str, text, type ApiServices } from '../api.js';
 
+// The length and the rest of the policy are checked by the service, to answer WEAK_PASSWORD saying what is missing.
+const PASSWORD_RULES = 'At least 10 characters mixing two kinds (lower case, upper case, digits, symbols), or 16 or more of any kind; '
+  + 'not the email, not a common password. Setting it signs the agent out everywhere.';
 const agentFields = {
-  name: text(120), email: str({ format: 'email', maxLength: 190 }), password: str({ minLength: 8, maxLength: 200 }),
+  name: text(120), email: str({ format: 'email', maxLength: 190 }), password: str({ minLength: 1, maxLength: 200, description: PASSWORD_RULES }),
   role: oneOf(ROLES), active: { type: 'boolean' }, locale: oneOf(['zh-CN', 'en']),
   departmentIds: { type: 'array', items: int(), maxItems: 100, uniqueItems: true },
+  stores: { type: 'array', items: text(64), maxItems: 200, uniqueItems: true },
 };
 const departmentFields = {
   name: text(120), headAgentId: nullable(int()), email: nullable(str({ format: 'email', maxLength: 190 })),
@@ -40,10 +44,15 @@ export function staffRoutes(r: Router, auth: ApiServices, s: Services): void {
   defineRoute<{ id: number }, never, AgentInput>(r, auth, {
     method: 'patch', path: '/agents/:id', tag: 'agents', params: idParams, roles: ['admin'],
     body: { ...obj(agentFields), minProperties: 1 }, summary: 'Change an agent (deactivate with active=false).',
-  }, ({ params, body }) => s.agents.update(params.id, body));
+  }, ({ principal, params, body }) => s.agents.update(params.id, body, principal.agentId));
+
+  defineRoute<{ id: number }, never, never>(r, auth, {
+    method: 'post', path: '/agents/:id/revoke-tokens', tag: 'agents', params: idParams, roles: ['admin'], status: 204,
+    summary: 'Sign an agent out everywhere: every token issued to them so far stops working; they can log in again.',
+  }, async ({ principal, params }) => { await s.agents.revokeTokens(params.id, principal.agentId); });
 
   defineRoute<Record<string, never>, never, never>(r, auth, {
-    method: 'get', path: '/departments', tag: 'departments', summary: 'All departments (needed to transfer tickets).',
+    method: 'get', path: '/departments', tag: 'departments', summary: 'All departments (needed to transfer tickets).', roles: ['agent', 'supervisor', 'admin', 'analyst'],
   }, async () => ({ items: await s.departments.list() }));
 
   defineRoute<Record<string, never>, never, DepartmentInput & { name: string }>(r, auth, {
@@ -52,7 +61,7 @@ export function staffRoutes(r: Router, auth: ApiServices, s: Services): void {
   }, ({ body }) => s.departments.create(body));
 
   defineRoute<{ id: number }, never, never>(r, auth, {
-    method: 'get', path: '/departments/:id', tag: 'departments', params: idParams, summary: 'One department.',
+    method: 'get', path: '/departments/:id', tag: 'departments', params: idParams, summary: 'One department.', roles: ['agent', 'supervisor', 'admin', 'analyst'],
   }, ({ params }) => s.departments.get(params.id));
 
   defineRoute<{ id: number }, never, DepartmentInput>(r, auth, {

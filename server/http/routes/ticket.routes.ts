@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import { CHANNELS, PRIORITIES, TICKET_STATUSES, type Channel, type Priority, type TicketStatus } from '../../domain.js';
 import type { Services } from '../../services.js';
 import { TICKET_SORTS, type TicketSort } from '../../tickets/ticket.queries.js';
+import { parseReveal, revealQuery } from './member.routes.js';
 import { defineRoute, idParams, int, nullable, obj, oneOf, pageQuery, str, text, type ApiServices } from '../api.js';
 
 type Id = { id: number };
@@ -25,17 +26,21 @@ export function ticketRoutes(r: Router, auth: ApiServices, s: Services): void {
       : query.assigneeId !== undefined ? Number(query.assigneeId) : undefined,
   }));
 
-  defineRoute<Id, { follow: boolean }, never>(r, auth, {
+  defineRoute<Id, { follow: boolean; reveal?: string; reason?: string }, never>(r, auth, {
     method: 'get', path: '/tickets/:id', tag: 'tickets', params: idParams,
-    query: obj({ follow: { type: 'boolean', default: true } }),
-    summary: 'A ticket with its messages. A merged ticket redirects (308) to the ticket it was merged into unless follow=false.',
-  }, async ({ principal, params, query, res }) => {
+    query: obj({ follow: { type: 'boolean', default: true }, ...revealQuery }),
+    summary: 'A ticket with its messages. A merged ticket redirects (308) to the ticket it was merged into unless follow=false. '
+      + '?reveal=phone&reason=… adds the member\'s unmasked fields as member.revealed (needs pii:read; audited).',
+  }, async ({ principal, params, query, res, req }) => {
     const ticket = await s.queries.get(principal, params.id);
     if (ticket.status === 'merged' && ticket.mergedIntoId && query.follow) {
       res.redirect(308, `/api/tickets/${ticket.mergedIntoId}`);
       return;
     }
-    return ticket;
+    const reveal = parseReveal(query);
+    if (!reveal || !ticket.member) return ticket;
+    const revealed = await s.privacy.reveal(principal, ticket.member.id, reveal.fields, reveal.reason, req.ip ?? null);
+    return { ...ticket, member: { ...ticket.member, revealed } };
   });
 
   defineRoute<Id, { cursor?: string; limit: number }, never>(r, auth, {

@@ -1,0 +1,59 @@
+import type { EntityManager } from 'typeorm';
+import type { Database } from '../db/database.js';
+import { Member } from '../db/entities/index.js';
+import { ERASED } from '../members/member.service.js';
+import { PiiVault } from './pii-vault.js';
+
+export interface RotateOptions {
+  /** Members re-wrapped per transaction (default 1000): the rows of one batch are locked until it commits. */
+  batchSize?: number;
+  /** Called after each committed batch, outside any transaction; awaited, so it may read the database. */
+  onProgress?: (done: number, total: number) => void | Promise<void>;
+}
+
+/**
+ * Re-wraps everything the previous master keys wrapped under the keyring's current key, online:
+ * the installation secrets first, then the members' data keys in batches of one transaction each.
+ * The data keys themselves never change, so encrypted values and blind indexes stay as they are and
+ * a server reads a member the same way before and after its row is re-wrapped.
+ *
+ * Resumable: it picks the rows whose keyId is not the current one, so a crash (or a second run)
+ * just carries on. Members created meanwhile by a server on the new key are already current.
+ */
+export async function rotateKeys(db: Database, vault: PiiVault, opts: RotateOptions = {}): Promise<{ rewrapped: number; secrets: boolean }> {
+  const batchSize = opts.batchSize ?? 1000;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
+  const current = vault.keyring.current.id;
+  const secrets = await PiiVault.rewrapSecrets(db, vault.keyring);
+
+  // Erased members have no data key left to re-wrap.
+  const stale = (m: EntityManager) => m.createQueryBuilder(Member, 'mb')
+    .where('mb.keyId <> :current', { current }).andWhere('mb.wrappedKey <> :erased', { erased: ERASED });
+  const total = await db.read((m) => stale(m).getCount());
+
+  let done = 0;
+  // SKIP LOCKED keeps the rotation from queueing behind ingest's member locks; when only locked rows
+  // remain, a skip-locked batch comes back empty, so one plain batch (which waits for them) decides the end.
+  let skipLocked = true;
+  for (;;) {
+    const n = await db.tx(async (m) => {
+      const qb = stale(m).select(['mb.id', 'mb.wrappedKey']).orderBy('mb.id', 'ASC').limit(batchSize);
+      const rows = await db.forUpdate(qb, skipLocked).getMany();
+      for (const row of rows) {
+        const { wrapped, keyId } = vault.rewrap(row.wrappedKey);
+        await m.update(Member, { id: row.id }, { wrappedKey: wrapped, keyId });
+      }
+      return rows.length;
+    });
+    if (n === 0) {
+      if (!skipLocked) break;
+      skipLocked = false;
+      continue;
+    }
+    skipLocked = true;
+    done += n;
+    // Members created meanwhile by a process still on an old key can push the count past the first estimate.
+    await opts.onProgress?.(done, Math.max(total, done));
+  }
+  return { rewrapped: done, secrets };
+}

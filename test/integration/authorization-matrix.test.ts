@@ -1,0 +1,156 @@
+import { expect } from 'chai';
+import { STAFF_ROLES } from '../../server/agents/principal.js';
+import { Agent } from '../../server/db/entities/index.js';
+import type { Role } from '../../server/domain.js';
+import { routeSpecs, type RouteSpec } from '../../server/http/api.js';
+import { ENGINES } from '../helpers/engines.js';
+import { inbound, startWorld, TEST_PASSWORD, type TestWorld } from '../helpers/harness.js';
+
+/**
+ * Every route × every caller (agent bound to department A and store SH-001, supervisor of A, analyst,
+ * admin, no token) × scope (own: department A and store SH-001; otherStore: department A, store
+ * SH-002; otherDept: department B, store SH-001), generated from the route table: a route without a
+ * case here fails the first test, so new routes cannot skip the matrix. The two "other" scopes differ
+ * from "own" in one dimension each, so a missing store check cannot hide behind a department check.
+ *
+ * Expected outcome: 401 without a token (unless public); 403 for a role the route does not allow;
+ * 404 for a resource outside the caller's scope (no existence leak); otherwise "allowed", i.e. not
+ * 401/403/404 — or, where listed in `deny`, a documented business refusal (e.g. PII_FORBIDDEN).
+ */
+type Caller = Exclude<Role, never> | 'none';
+type Scope = 'own' | 'otherStore' | 'otherDept';
+
+interface Fixture { ticket: number; member: number; agent: number; department: number; grant: number; mergeTarget: number; freshDepartment: number; n: number }
+interface Case {
+  /** The resource in the path: tickets and members are scoped by store and department; the rest by department; none → unscoped. */
+  scoped: 'ticket' | 'member' | 'department' | 'grant' | 'agent' | 'none';
+  path?: (f: Fixture) => string;
+  body?: (f: Fixture, w: TestWorld) => unknown;
+  raw?: (f: Fixture) => string;
+  /** Callers allowed on the route that must not see the resource of a scope (admins see all). */
+  hidden?: Partial<Record<Scope, Caller[]>>;
+  /** Allowed by role, refused for a documented business reason: caller → [scope → status]. */
+  deny?: Partial<Record<Caller, Partial<Record<Scope, number>>>>;
+}
+
+const TICKET_HIDDEN: Case['hidden'] = { otherStore: ['agent'], otherDept: ['agent', 'supervisor'] };
+const MEMBER_HIDDEN: Case['hidden'] = { otherStore: ['agent'] };
+
+const CASES: Record<string, Case> = {
+  'post /auth/login': { scoped: 'none', body: () => ({ email: 'agent.a@test.memberdesk', password: TEST_PASSWORD }) },
+  'get /auth/me': { scoped: 'none' },
+  'post /auth/logout': { scoped: 'none' },
+  'get /channels': { scoped: 'none' },
+  'get /openapi.json': { scoped: 'none' },
+  'get /audit': { scoped: 'none' },
+  'get /tickets': { scoped: 'none' },
+  'get /tickets/:id': { scoped: 'ticket', hidden: TICKET_HIDDEN },
+  'get /tickets/:id/events': { scoped: 'ticket', hidden: TICKET_HIDDEN },
+  'post /tickets/:id/messages': { scoped: 'ticket', hidden: TICKET_HIDDEN, body: () => ({ text: 'note', visibility: 'internal' }) },
+  'post /tickets/:id/status': { scoped: 'ticket', hidden: TICKET_HIDDEN, body: () => ({ status: 'pending' }) },
+  'post /tickets/:id/assign': { scoped: 'ticket', hidden: TICKET_HIDDEN, body: () => ({ assigneeId: null }) },
+  'post /tickets/:id/transfer': { scoped: 'ticket', hidden: TICKET_HIDDEN, body: (f) => ({ departmentId: f.department }) },
+  'post /tickets/:id/priority': { scoped: 'ticket', hidden: TICKET_HIDDEN, body: () => ({ priority: 'high' }) },
+  'post /tickets/:id/tags': { scoped: 'ticket', hidden: TICKET_HIDDEN, body: () => ({ add: ['vip'] }) },
+  'post /tickets/:id/merge': { scoped: 'ticket', hidden: TICKET_HIDDEN, body: (f) => ({ targetTicketId: f.mergeTarget }) },
+  'post /calls': { scoped: 'none', body: (f) => ({ direction: 'inbound', phone: `1390000${String(f.n).padStart(4, '0')}`, summary: 'call', durationSeconds: 5 }) },
+  'get /members': { scoped: 'none' },
+  'post /members': { scoped: 'none', body: (f) => ({ name: `New ${f.n}`, homeStore: 'SH-001' }) },
+  'get /members/:id': { scoped: 'member', hidden: MEMBER_HIDDEN },
+  'patch /members/:id': { scoped: 'member', hidden: MEMBER_HIDDEN, body: () => ({ tier: 'gold' }) },
+  'get /members/:id/export': { scoped: 'member', hidden: MEMBER_HIDDEN, deny: { agent: { own: 403, otherDept: 403 } } },
+  'delete /members/:id': { scoped: 'member' },
+  'post /members/import': { scoped: 'none', raw: (f) => `name,email\nImported ${f.n},import${f.n}@example.com\n` },
+  'post /grants': { scoped: 'none', body: (f, w) => ({ agentId: w.agentA.agentId, memberIds: [f.member], expiresAt: new Date(Date.now() + 3_600_000).toISOString(), reason: 'call-backs' }) },
+  'get /grants': { scoped: 'none' },
+  'delete /grants/:id': { scoped: 'grant', hidden: { otherDept: ['supervisor'] } },
+  'get /agents': { scoped: 'none' },
+  'post /agents': { scoped: 'none', body: (f) => ({ name: `Agent ${f.n}`, email: `matrix${f.n}@test.memberdesk`, password: 'Matrix-pass-123' }) },
+  'get /agents/:id': { scoped: 'agent', hidden: { otherDept: ['agent', 'supervisor'] } },
+  'patch /agents/:id': { scoped: 'agent', body: () => ({ locale: 'en' }) },
+  'post /agents/:id/revoke-tokens': { scoped: 'agent' },
+  'get /departments': { scoped: 'none' },
+  'post /departments': { scoped: 'none', body: (f) => ({ name: `Dept ${f.n}` }) },
+  'get /departments/:id': { scoped: 'department' },
+  'patch /departments/:id': { scoped: 'department', body: () => ({ slackChannel: '#x' }), deny: { supervisor: { otherDept: 403 } } },
+  'delete /departments/:id': { scoped: 'none', path: (f) => `/api/departments/${f.freshDepartment}` },
+};
+
+const CALLERS: Caller[] = ['none', 'agent', 'supervisor', 'analyst', 'admin'];
+const key = (r: RouteSpec) => `${r.method} ${r.path}`;
+
+for (const engine of ENGINES) {
+  describe(`authorization matrix [${engine.name}]`, () => {
+    let w: TestWorld;
+    let storeAgentId: number;
+    let analystId: number;
+    let n = 0;
+
+    before(async () => {
+      w = await startWorld(engine);
+      storeAgentId = (await w.services.agents.create({ name: 'Matrix Agent', email: 'matrix.agent@test.memberdesk', password: TEST_PASSWORD, departmentIds: [w.deptA], stores: ['SH-001'] })).id;
+      analystId = (await w.services.agents.create({ name: 'Matrix Analyst', email: 'matrix.analyst@test.memberdesk', password: TEST_PASSWORD, role: 'analyst' })).id;
+    });
+    after(async () => { await w.stop(); });
+
+    /** A fresh token each time: some routes (logout, revoke-tokens) end the tokens they are called with. */
+    const tokenOf = async (caller: Caller): Promise<string | undefined> => {
+      const id = { none: 0, agent: storeAgentId, supervisor: w.supervisorA.agentId, analyst: analystId, admin: w.admin.agentId }[caller];
+      if (!id) return undefined;
+      const agent = await w.services.db.read((m) => m.findOneByOrFail(Agent, { id }));
+      return w.services.signer.issue(id, agent.tokenVersion, new Date()).token;
+    };
+
+    const fixture = async (scope: Scope): Promise<Fixture> => {
+      n++;
+      const own = scope !== 'otherDept';
+      const store = scope === 'otherStore' ? 'SH-002' : 'SH-001';
+      const dept = scope === 'otherDept' ? w.deptB : w.deptA;
+      const member = await w.services.members.create({ name: `Fixture ${n}`, homeStore: store, identities: { phone: `1360000${String(n).padStart(4, '0')}` } });
+      const ticket = await w.services.tickets.ingest(inbound({ channel: 'phone', from: { kind: 'phone', value: `1360000${String(n).padStart(4, '0')}` }, departmentId: dept }));
+      const mergeTarget = await w.services.tickets.ingest(inbound({ channel: 'webchat', from: { kind: 'webchat', value: `matrix-${n}` }, departmentId: w.deptA }));
+      await w.services.members.update((await w.services.db.read((m) => m.query('SELECT memberId FROM ticket WHERE id = ?', [mergeTarget.ticketId])) as Array<{ memberId: number }>)[0]!.memberId, { homeStore: 'SH-001' });
+      const grantor = own ? w.supervisorA : w.admin;
+      const [grant] = await w.services.privacy.grant(grantor, { agentId: w.agentA.agentId, memberIds: [member.id], expiresAt: new Date(Date.now() + 3_600_000).toISOString(), reason: 'fixture' }, null);
+      const freshDepartment = (await w.services.departments.create({ name: `Fresh ${n}` })).id;
+      return { ticket: ticket.ticketId, member: member.id, agent: own ? w.agentA.agentId : w.agentB.agentId, department: own ? w.deptA : w.deptB, grant: grant!.id, mergeTarget: mergeTarget.ticketId, freshDepartment, n };
+    };
+
+    it('has a case for every route in the route table', () => {
+      const missing = routeSpecs.map(key).filter((k) => !CASES[k]);
+      expect(missing, 'routes without a matrix case').to.deep.equal([]);
+      expect(Object.keys(CASES).filter((k) => !routeSpecs.some((r) => key(r) === k)), 'cases for routes that no longer exist').to.deep.equal([]);
+    });
+
+    it('answers every route × caller × scope as the rules say, leaking nothing', async function () {
+      this.timeout(240_000);
+      const problems: string[] = [];
+      for (const spec of routeSpecs) {
+        const c = CASES[key(spec)]!;
+        const scopes: Scope[] = c.scoped === 'none' ? ['own'] : c.scoped === 'ticket' || c.scoped === 'member' ? ['own', 'otherStore', 'otherDept'] : ['own', 'otherDept'];
+        for (const scope of scopes) {
+          for (const caller of CALLERS) {
+            const f = await fixture(scope);
+            const path = c.path ? c.path(f) : '/api' + spec.path.replace(':id', String({ ticket: f.ticket, member: f.member, department: f.department, grant: f.grant, agent: f.agent, none: f.ticket }[c.scoped]));
+            const token = await tokenOf(caller);
+            const res = c.raw
+              ? await w.api(spec.method.toUpperCase(), path, { token, raw: c.raw(f), contentType: 'text/csv' })
+              : await w.api(spec.method.toUpperCase(), path, { token, body: c.body?.(f, w) });
+            const allowed = spec.public || (caller !== 'none' && (spec.roles ?? STAFF_ROLES).includes(caller as Role));
+            let expected: number | 'allowed';
+            if (caller === 'none' && !spec.public) expected = 401;
+            else if (!allowed) expected = 403;
+            else if (caller !== 'admin' && c.hidden?.[scope]?.includes(caller)) expected = 404;
+            else expected = c.deny?.[caller]?.[scope] ?? 'allowed';
+            const ok = expected === 'allowed' ? ![401, 403, 404].includes(res.status) && res.status < 500 : res.status === expected;
+            if (!ok) problems.push(`${key(spec)} as ${caller} (${scope}): got ${res.status} ${JSON.stringify(res.body?.error ?? '').slice(0, 120)}, expected ${expected}`);
+            if (expected === 404 && res.body?.error?.code !== 'NOT_FOUND') problems.push(`${key(spec)} as ${caller} (${scope}): a hidden resource must look missing`);
+            if (caller === 'analyst' && /1360000\d{4}/.test(JSON.stringify(res.body))) problems.push(`${key(spec)}: an analyst saw contact data`);
+            if (/\+861360000\d{4}/.test(JSON.stringify(res.body)) && !spec.path.endsWith('/export')) problems.push(`${key(spec)} as ${caller}: unmasked phone in a response`);
+          }
+        }
+      }
+      expect(problems).to.deep.equal([]);
+    });
+  });
+}

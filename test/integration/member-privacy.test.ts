@@ -1,0 +1,146 @@
+import { expect } from 'chai';
+import { AuditEntry, Member, Message, Ticket } from '../../server/db/entities/index.js';
+import { ENGINES } from '../helpers/engines.js';
+import { inbound, startWorld, TEST_PASSWORD, type TestWorld } from '../helpers/harness.js';
+
+for (const engine of ENGINES) {
+  describe(`member data protection [${engine.name}]`, () => {
+    let w: TestWorld;
+    let now = new Date();
+    const clock = { now: () => now };
+    let storeAgent: { agentId: number; token: string };
+    let analyst: { agentId: number; token: string };
+
+    before(async () => {
+      w = await startWorld(engine, { clock });
+      const login = async (email: string) => (await w.api('POST', '/api/auth/login', { body: { email, password: TEST_PASSWORD } })).body.token as string;
+      const sa = await w.services.agents.create({ name: 'Store Agent', email: 'store.agent@test.memberdesk', password: TEST_PASSWORD, departmentIds: [w.deptA], stores: ['SH-001'] });
+      storeAgent = { agentId: sa.id, token: await login('store.agent@test.memberdesk') };
+      const an = await w.services.agents.create({ name: 'Analyst', email: 'analyst@test.memberdesk', password: TEST_PASSWORD, role: 'analyst' });
+      analyst = { agentId: an.id, token: await login('analyst@test.memberdesk') };
+    });
+    after(async () => { await w.stop(); });
+
+    /** A member of `store` with a phone, and a ticket of department A from them. */
+    const memberWithTicket = async (store: string | null, phone: string) => {
+      const member = await w.services.members.create({ name: `Member ${phone.slice(-2)}`, homeStore: store, identities: { phone, email: `${phone}@example.com` } });
+      const t = await w.services.tickets.ingest(inbound({ channel: 'phone', from: { kind: 'phone', value: phone }, departmentId: w.deptA }));
+      return { memberId: member.id, ticketId: t.ticketId };
+    };
+    const auditOf = (action: string) => w.services.db.read((m) => m.find(AuditEntry, { where: { action }, order: { id: 'ASC' } }));
+
+    it('limits a store-bound agent to their stores\' members and those members\' tickets', async () => {
+      const own = await memberWithTicket('SH-001', '13811110001');
+      const other = await memberWithTicket('SH-002', '13811110002');
+      expect((await w.api('GET', `/api/tickets/${own.ticketId}`, { token: storeAgent.token })).status).to.equal(200);
+      const hidden = await w.api('GET', `/api/tickets/${other.ticketId}`, { token: storeAgent.token });
+      expect(hidden.status).to.equal(404);
+      expect((await w.api('GET', `/api/tickets/${other.ticketId}`, { token: w.agentA.token })).status, 'not store-bound').to.equal(200);
+      const list = (await w.api('GET', '/api/tickets?limit=100', { token: storeAgent.token })).body.items.map((t: { id: number }) => t.id);
+      expect(list).to.include(own.ticketId).and.not.include(other.ticketId);
+      expect((await w.api('GET', `/api/members/${other.memberId}`, { token: storeAgent.token })).status).to.equal(404);
+      const members = (await w.api('GET', '/api/members?limit=100', { token: storeAgent.token })).body.items;
+      expect(members.every((m: { homeStore: string }) => m.homeStore === 'SH-001')).to.equal(true);
+      const outside = await w.api('POST', '/api/members', { token: storeAgent.token, body: { name: 'Elsewhere', homeStore: 'SH-009' } });
+      expect(outside.body.error.code).to.equal('STORE_OUT_OF_SCOPE');
+      expect((await w.api('POST', `/api/tickets/${other.ticketId}/priority`, { token: storeAgent.token, body: { priority: 'high' } })).status).to.equal(404);
+    });
+
+    it('gives analysts no member identities and no message bodies', async () => {
+      const { ticketId, memberId } = await memberWithTicket('SH-001', '13811110003');
+      for (const path of ['/api/tickets', `/api/tickets/${ticketId}`, `/api/tickets/${ticketId}/events`, '/api/members', `/api/members/${memberId}`, `/api/members/${memberId}/export`]) {
+        const res = await w.api('GET', path, { token: analyst.token });
+        expect(res.status, path).to.equal(403);
+        expect(JSON.stringify(res.body)).not.to.contain('138');
+      }
+      expect((await w.api('GET', '/api/auth/me', { token: analyst.token })).body.role).to.equal('analyst');
+    });
+
+    it('reveals contact data only with pii:read and a reason, and audits every reveal', async () => {
+      const { memberId, ticketId } = await memberWithTicket('SH-001', '13811110004');
+      const masked = await w.api('GET', `/api/members/${memberId}`, { token: w.supervisorA.token });
+      expect(JSON.stringify(masked.body)).not.to.contain('13811110004');
+      const noReason = await w.api('GET', `/api/members/${memberId}?reveal=phone`, { token: w.supervisorA.token });
+      expect(noReason.body.error.code).to.equal('REASON_REQUIRED');
+      const denied = await w.api('GET', `/api/members/${memberId}?reveal=phone&reason=call%20back`, { token: w.agentA.token });
+      expect(denied.status).to.equal(403);
+      expect(denied.body.error.code).to.equal('PII_FORBIDDEN');
+      const before = (await auditOf('pii.reveal')).length;
+      const ok = await w.api('GET', `/api/members/${memberId}?reveal=phone,email&reason=member%20asked%20for%20a%20call%20back`, { token: w.supervisorA.token });
+      expect(ok.body.revealed).to.deep.equal({ phone: '+8613811110004', email: '13811110004@example.com' });
+      const viaTicket = await w.api('GET', `/api/tickets/${ticketId}?reveal=phone&reason=follow-up%20call`, { token: w.admin.token });
+      expect(viaTicket.body.member.revealed).to.deep.equal({ phone: '+8613811110004' });
+      const entries = (await auditOf('pii.reveal')).slice(before);
+      expect(entries).to.have.length(2);
+      expect(entries[0]).to.include({ actorId: w.supervisorA.agentId, targetType: 'member', targetId: String(memberId), reason: 'member asked for a call back' });
+      expect(entries[0]!.data).to.deep.equal({ fields: ['phone', 'email'] });
+      expect(entries[0]!.ip).to.be.a('string');
+    });
+
+    it('lets a supervisor grant an agent time-boxed access that lapses by itself', async () => {
+      const { memberId } = await memberWithTicket('SH-001', '13811110005');
+      const url = `/api/members/${memberId}?reveal=phone&reason=${encodeURIComponent('回访 call-back')}`;
+      expect((await w.api('GET', url, { token: w.agentA.token })).status).to.equal(403);
+      const expiresAt = new Date(now.getTime() + 10 * 60_000).toISOString();
+      const grant = await w.api('POST', '/api/grants', { token: w.supervisorA.token, body: { agentId: w.agentA.agentId, memberIds: [memberId], expiresAt, reason: '回访 call-backs this morning' } });
+      expect(grant.status).to.equal(201);
+      expect(grant.body.items[0]).to.include({ agentId: w.agentA.agentId, memberId, active: true });
+      expect((await w.api('GET', url, { token: w.agentA.token })).body.revealed).to.deep.equal({ phone: '+8613811110005' });
+      const toOtherDept = await w.api('POST', '/api/grants', { token: w.supervisorA.token, body: { agentId: w.agentB.agentId, memberIds: [memberId], expiresAt, reason: 'x' } });
+      expect(toOtherDept.status).to.equal(403);
+      const tooLong = await w.api('POST', '/api/grants', { token: w.supervisorA.token, body: { agentId: w.agentA.agentId, memberIds: [memberId], expiresAt: new Date(now.getTime() + 40 * 86_400_000).toISOString(), reason: 'x' } });
+      expect(tooLong.body.error.code).to.equal('GRANT_EXPIRY_INVALID');
+
+      now = new Date(now.getTime() + 11 * 60_000); // nobody revokes anything
+      const lapsed = await w.api('GET', url, { token: w.agentA.token });
+      expect(lapsed.status).to.equal(403);
+      const mine = await w.api('GET', '/api/grants', { token: w.agentA.token });
+      expect(mine.body.items.find((g: { memberId: number }) => g.memberId === memberId).active).to.equal(false);
+      expect((await auditOf('grant.create')).at(-1)).to.include({ actorId: w.supervisorA.agentId, targetId: String(w.agentA.agentId) });
+    });
+
+    it('exports everything held about a member, audited, only with pii:read', async () => {
+      const { memberId, ticketId } = await memberWithTicket('SH-001', '13811110006');
+      expect((await w.api('GET', `/api/members/${memberId}/export`, { token: w.agentA.token })).status).to.equal(403);
+      const res = await w.api('GET', `/api/members/${memberId}/export`, { token: w.admin.token });
+      expect(res.status).to.equal(200);
+      expect(res.body.member.contacts).to.deep.equal({ phone: '+8613811110006', email: '13811110006@example.com' });
+      expect(res.body.tickets.map((t: { id: number }) => t.id)).to.deep.equal([ticketId]);
+      expect(res.body.tickets[0].messages).to.have.length(1);
+      expect((await auditOf('member.export')).at(-1)).to.include({ actorId: w.admin.agentId, targetId: String(memberId) });
+    });
+
+    it('erases a member by destroying their key; their tickets stay anonymised; a new message creates a new member', async () => {
+      const { memberId, ticketId } = await memberWithTicket('SH-001', '13811110007');
+      const del = await w.api('DELETE', `/api/members/${memberId}?reason=member%20request`, { token: w.admin.token });
+      expect(del.status).to.equal(204);
+      const member = await w.services.db.read((m) => m.findOneByOrFail(Member, { id: memberId }));
+      expect(member).to.include({ name: null, wrappedKey: 'erased' });
+      const ticket = await w.services.db.read((m) => m.findOneByOrFail(Ticket, { id: ticketId }));
+      expect(ticket.subject).to.equal('[erased]');
+      const texts = await w.services.db.read((m) => m.findBy(Message, { ticketId }));
+      expect(texts.every((t) => t.text === '[erased]')).to.equal(true);
+      expect((await auditOf('member.erase')).at(-1)).to.include({ actorId: w.admin.agentId, reason: 'member request', targetId: String(memberId) });
+
+      const again = await w.services.tickets.ingest(inbound({ channel: 'phone', from: { kind: 'phone', value: '138 1111 0007' } }));
+      const newTicket = await w.services.db.read((m) => m.findOneByOrFail(Ticket, { id: again.ticketId }));
+      expect(newTicket.memberId).not.to.equal(memberId);
+      expect(again.ticketId).not.to.equal(ticketId);
+    });
+
+    it('erases members inactive beyond the retention period, and only those', async () => {
+      const idle = await memberWithTicket('SH-001', '13811110008');
+      const later = new Date(now.getTime() + 400 * 86_400_000);
+      now = later;
+      const active = await w.services.tickets.ingest(inbound({ channel: 'email', from: { kind: 'email', value: 'still.here@example.com' }, receivedAt: later }));
+      const activeMember = (await w.services.db.read((m) => m.findOneByOrFail(Ticket, { id: active.ticketId }))).memberId;
+      await w.services.db.tx((m) => m.update(Member, { id: activeMember }, { createdAt: new Date(later.getTime() - 500 * 86_400_000) }));
+      const erased = await w.services.privacy.eraseInactive(12);
+      expect(erased).to.be.greaterThan(0);
+      const rows = await w.services.db.read((m) => m.findBy(Member, { id: idle.memberId }));
+      expect(rows[0]!.wrappedKey).to.equal('erased');
+      expect((await w.services.db.read((m) => m.findOneByOrFail(Member, { id: activeMember }))).wrappedKey).not.to.equal('erased');
+      expect(await w.services.privacy.eraseInactive(12)).to.equal(0);
+    });
+  });
+}
