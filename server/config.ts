@@ -26,6 +26,8 @@ export interface Config {
   redisUrl: string | null;
   /** Erase members with no activity for this many months; 0 = keep forever. */
   retentionMonths: number;
+  /** Treat member names as PII: masked unless revealed. */
+  maskNames: boolean;
 }
 
 /** One origin, spaces around it allowed: scheme and host (and port), no path, no trailing slash. */
@@ -47,6 +49,7 @@ const envSchema = {
     MEMBERDESK_TOKEN_TTL_MINUTES: { type: 'string', pattern: '^[0-9]{1,6}$' },
     MEMBERDESK_DELIVERY_POLL_MS: { type: 'string', pattern: '^[0-9]{2,6}$' },
     MEMBERDESK_RETENTION_MONTHS: { type: 'string', pattern: '^[0-9]{1,3}$' },
+    MEMBERDESK_MASK_NAMES: { type: 'string', enum: ['0', '1', 'true', 'false'] },
     LOG_LEVEL: { type: 'string', enum: ['debug', 'info', 'warn', 'error', 'silent'] },
     MEMBERDESK_CORS_ORIGINS: { type: 'string', pattern: `^${ORIGIN}(,${ORIGIN})*$` },
     MEMBERDESK_PUBLIC_RATE_PER_MINUTE: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' },
@@ -87,5 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicRatePerMinute: Number(present.MEMBERDESK_PUBLIC_RATE_PER_MINUTE ?? 120),
     redisUrl: present.REDIS_URL ?? null,
     retentionMonths: Number(present.MEMBERDESK_RETENTION_MONTHS ?? 0),
+    maskNames: ['1', 'true'].includes(present.MEMBERDESK_MASK_NAMES ?? '0'),
   };
 }

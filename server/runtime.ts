@@ -29,7 +29,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
   const db = new Database(ds, engineOf({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const services = buildServices({
     db, vault: await PiiVault.open(db, keyring), clock: opts.clock ?? systemClock, log,
-    tokenTtlMinutes: config.tokenTtlMinutes, deliveryPollMs: config.deliveryPollMs,
+    tokenTtlMinutes: config.tokenTtlMinutes, deliveryPollMs: config.deliveryPollMs, maskNames: config.maskNames,
   });
   await bootstrap(services, { adminEmail: config.adminEmail, adminPassword: config.adminPassword, print }, log);
   if (config.demo && (await seedDemo(services, log))) {

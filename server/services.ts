@@ -42,13 +42,15 @@ export interface ServiceOptions {
   /** Adapters beyond the built-in phone channel (configured channels, test doubles). */
   channels?: ChannelRegistry;
   triager?: Triager;
+  /** Member names are PII here (MEMBERDESK_MASK_NAMES). */
+  maskNames?: boolean;
 }
 
 /** Wires the domain together; no transport here, so tests and the server share it. */
 export function buildServices(o: ServiceOptions): Services {
   const channels = o.channels ?? new ChannelRegistry();
   if (!channels.get('phone')) channels.register(new PhoneAdapter());
-  const members = new MemberService(o.db, o.vault);
+  const members = new MemberService(o.db, o.vault, { maskNames: o.maskNames });
   const audit = new AuditLog(o.db, o.clock);
   const delivery = new DeliveryWorker({ db: o.db, vault: o.vault, channels, clock: o.clock, log: o.log, pollMs: o.deliveryPollMs });
   const tickets = new TicketService({

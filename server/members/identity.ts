@@ -50,3 +50,12 @@ export function maskIdentity(kind: IdentityKind, normalised: string): string {
 export function identityAad(memberId: number, kind: IdentityKind): string {
   return `member:${memberId}:${kind}`;
 }
+
+/** A name as a console shows it when names are configured as PII: 张伟 → 张*, Emily Wong → E**** W***. */
+export function maskName(name: string | null): string | null {
+  if (!name) return name;
+  return name.trim().split(/\s+/).map((word) => {
+    const chars = [...word];
+    return chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
+  }).join(' ');
+}

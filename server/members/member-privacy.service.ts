@@ -12,6 +12,7 @@ import { identityAad } from './identity.js';
 import { ERASED } from './member.service.js';
 
 export const REVEALABLE: readonly IdentityKind[] = ['email', 'phone', 'wechat', 'webchat'];
+export type RevealField = IdentityKind | 'name';
 export const MAX_GRANT_DAYS = 30;
 const ERASED_TEXT = '[erased]';
 
@@ -55,13 +56,15 @@ export class MemberPrivacyService {
   }
 
   /** An explicit, audited unmasked read of some of a member's contact fields. */
-  async reveal(p: Principal, memberId: number, fields: IdentityKind[], reason: string, ip: string | null): Promise<Partial<Record<IdentityKind, string>>> {
+  async reveal(p: Principal, memberId: number, fields: RevealField[], reason: string, ip: string | null): Promise<Partial<Record<RevealField, string | null>>> {
     return this.db.tx(async (m) => {
       const member = await this.assertVisible(m, p, memberId);
       if (!(await this.canReadPii(m, p, member))) {
         throw new ForbiddenError('you may not read this member\'s contact data; ask a supervisor for a time-boxed grant', 'PII_FORBIDDEN');
       }
-      const revealed = await this.decryptIdentities(m, member, fields);
+      const kinds = fields.filter((f): f is IdentityKind => f !== 'name');
+      const revealed: Partial<Record<RevealField, string | null>> = await this.decryptIdentities(m, member, kinds);
+      if (fields.includes('name')) revealed.name = member.name;
       await this.audit.append({ actor: { type: 'agent', id: p.agentId }, action: 'pii.reveal', target: { type: 'member', id: memberId }, ip, reason, data: { fields } }, m);
       return revealed;
     });

@@ -7,7 +7,7 @@ import type { SqlSession } from '../db/sql-session.js';
 import { IDENTITY_KINDS, type IdentityKind, type Tier } from '../domain.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { PiiVault } from '../security/pii-vault.js';
-import { identityAad, maskIdentity, normaliseIdentity } from './identity.js';
+import { identityAad, maskIdentity, maskName, normaliseIdentity } from './identity.js';
 import { decodeCursor, encodeCursor, type Page } from '../pagination.js';
 
 export interface MemberInput {
@@ -32,7 +32,8 @@ export interface MemberView {
 }
 
 export class MemberService {
-  constructor(private readonly db: Database, private readonly vault: PiiVault) {}
+  /** `maskNames`: names count as PII too (MEMBERDESK_MASK_NAMES) and are shown masked unless revealed. */
+  constructor(private readonly db: Database, private readonly vault: PiiVault, private readonly opts: { maskNames?: boolean } = {}) {}
 
   /**
    * Inside ingest's transaction: the member behind a channel identity, locked (MySQL) so that one
@@ -115,7 +116,7 @@ export class MemberService {
       m.find(MemberIdentity, { where: { memberId: In(unique) }, order: { id: 'ASC' } }),
     ]);
     return new Map(members.filter((mb) => mb.wrappedKey !== ERASED).map((mb) => [mb.id, {
-      id: mb.id, name: mb.name, tier: mb.tier, homeStore: mb.homeStore,
+      id: mb.id, name: this.opts.maskNames ? maskName(mb.name) : mb.name, tier: mb.tier, homeStore: mb.homeStore,
       identities: identities.filter((i) => i.memberId === mb.id).map((i) => ({ kind: i.kind, masked: i.masked })),
       createdAt: mb.createdAt.toISOString(), updatedAt: mb.updatedAt.toISOString(),
     }]));

@@ -128,6 +128,17 @@ for (const engine of ENGINES) {
       expect(again.ticketId).not.to.equal(ticketId);
     });
 
+    it('masks names too where configured, revealing them only on an audited request', async () => {
+      const { MemberService } = await import('../../server/members/member.service.js');
+      const masking = new MemberService(w.services.db, w.services.vault, { maskNames: true });
+      const created = await masking.create({ name: '张伟伟', homeStore: 'SH-001', identities: { email: 'names@example.com' } });
+      expect(created.name).to.equal('张**');
+      expect((await masking.get(created.id)).name).to.equal('张**');
+      const revealed = await w.services.privacy.reveal(w.supervisorA, created.id, ['name', 'email'], 'confirming identity on a call', '127.0.0.1');
+      expect(revealed).to.deep.equal({ name: '张伟伟', email: 'names@example.com' });
+      expect((await auditOf('pii.reveal')).at(-1)!.data).to.deep.equal({ fields: ['name', 'email'] });
+    });
+
     it('erases members inactive beyond the retention period, and only those', async () => {
       const idle = await memberWithTicket('SH-001', '13811110008');
       const later = new Date(now.getTime() + 400 * 86_400_000);

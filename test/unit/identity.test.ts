@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { maskIdentity, normaliseIdentity } from '../../server/members/identity.js';
+import { maskIdentity, maskName, normaliseIdentity } from '../../server/members/identity.js';
 import { ValidationError } from '../../server/errors.js';
 
 describe('member identities', () => {
@@ -30,5 +30,12 @@ describe('member identities', () => {
     expect(maskIdentity('email', 'wang@example.com')).to.equal('w***@example.com');
     expect(maskIdentity('wechat', 'wxid_emilywong')).to.equal('wx***ng');
     expect(maskIdentity('wechat', 'abc')).to.equal('****');
+  });
+
+  it('masks names word by word when names are configured as PII', () => {
+    expect(maskName('张伟')).to.equal('张*');
+    expect(maskName('Emily Wong')).to.equal('E**** W***');
+    expect(maskName('J')).to.equal('J*');
+    expect(maskName(null)).to.equal(null);
   });
 });

@@ -1,9 +1,10 @@
 import express, { type Request, type Router } from 'express';
 import { canSeeStore, storeScoped, type Principal } from '../../agents/principal.js';
-import { IDENTITY_KINDS, TIERS, type IdentityKind, type Tier } from '../../domain.js';
+import { IDENTITY_KINDS, TIERS, type Tier } from '../../domain.js';
 import { UnprocessableError, ValidationError } from '../../errors.js';
 import { importMembersCsv } from '../../members/member-import.js';
 import type { MemberInput } from '../../members/member.service.js';
+import type { RevealField } from '../../members/member-privacy.service.js';
 import type { Services } from '../../services.js';
 import { defineRoute, idParams, int, nullable, obj, oneOf, pageQuery, str, text, type ApiServices } from '../api.js';
 
@@ -15,16 +16,18 @@ const memberBody = obj({
   wechat: nullable(str({ maxLength: 190 })), webchat: nullable(str({ maxLength: 190 })),
 });
 
+const REVEAL_FIELDS = [...IDENTITY_KINDS, 'name'].join('|');
+
 /** `?reveal=phone,email&reason=…`: the explicit, audited unmasked read. */
 export const revealQuery = {
-  reveal: str({ pattern: `^(${IDENTITY_KINDS.join('|')})(,(${IDENTITY_KINDS.join('|')}))*$`, description: 'comma-separated fields to show unmasked (audited)' }),
+  reveal: str({ pattern: `^(${REVEAL_FIELDS})(,(${REVEAL_FIELDS}))*$`, description: 'comma-separated fields to show unmasked (audited): name, email, phone, wechat, webchat' }),
   reason: str({ minLength: 3, maxLength: 500, description: 'why you need the unmasked value; required with reveal' }),
 };
 
-export function parseReveal(q: { reveal?: string; reason?: string }): { fields: IdentityKind[]; reason: string } | null {
+export function parseReveal(q: { reveal?: string; reason?: string }): { fields: RevealField[]; reason: string } | null {
   if (!q.reveal) return null;
   if (!q.reason) throw new ValidationError('say why you need the unmasked value: add reason=…', [{ field: 'query.reason', message: 'is required with reveal' }], 'REASON_REQUIRED');
-  return { fields: [...new Set(q.reveal.split(','))] as IdentityKind[], reason: q.reason };
+  return { fields: [...new Set(q.reveal.split(','))] as RevealField[], reason: q.reason };
 }
 
 function toInput(b: MemberBody): MemberInput {
