@@ -47,14 +47,14 @@ export function createApp(s: Services, o: AppOptions = {}): Express {
       await s.db.read((m) => m.query('SELECT 1'));
       res.json({ status: 'ok', version: VERSION, db: { engine: s.db.engine, ok: true, latencyMs: Date.now() - started } });
     } catch (err) {
-      res.status(503).json({ status: 'degraded', version: VERSION, db: { engine: s.db.engine, ok: false, error: String((err as Error).message) } });
+      s.log.error('health check failed', { error: String((err as Error).message) });
+      res.status(503).json({ status: 'degraded', version: VERSION, db: { engine: s.db.engine, ok: false } });
     }
   });
 
   const api = express.Router();
   // Member data must not linger in browser or proxy caches.
   api.use((_req, res, next) => { res.setHeader('Cache-Control', 'no-store'); next(); });
-  api.use(express.json({ limit: '2mb' }));
   const auth = bearerAuth(s);
   authRoutes(api, auth, s);
   ticketRoutes(api, auth, s);

@@ -23,6 +23,13 @@ export interface DeliveryWorkerOptions {
   claimMs?: number;
 }
 
+/** Masks email addresses and long digit runs (phone numbers) in free text from providers. */
+export function redactContacts(text: string): string {
+  return text
+    .replace(/([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g, '$1***@$2')
+    .replace(/\+?\d[\d\s-]{5,}\d/g, (m) => { const d = m.replace(/\D/g, ''); return d.length >= 7 ? `${d.slice(0, 3)}****${d.slice(-2)}` : m; });
+}
+
 /** Wait before attempt n+1: 5 s, 10 s, 20 s … capped at one hour, with ±20 % jitter. */
 export function backoffMs(attempts: number, random = Math.random): number {
   const base = Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
@@ -124,7 +131,8 @@ export class DeliveryWorker {
     const attempts = d.attempts + 1;
     const permanent = err instanceof ChannelSendError && err.permanent;
     const final = permanent || attempts >= (this.o.maxAttempts ?? 8);
-    const reason = err instanceof Error ? err.message : String(err);
+    // Provider errors often quote the recipient: keep contact data out of rows, events and logs.
+    const reason = redactContacts(err instanceof Error ? err.message : String(err));
     this.o.log.warn('delivery attempt failed', { delivery: d.id, channel: d.channel, attempts, final, reason });
     await this.o.db.tx(async (m) => {
       const now = this.o.clock.now();

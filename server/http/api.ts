@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { STAFF_ROLES, type Principal } from '../agents/principal.js';
 import type { Role } from '../domain.js';
 import { ForbiddenError, ValidationError } from '../errors.js';
@@ -69,13 +69,23 @@ export function defineRoute<P, Q, B>(
   const vParams = spec.params ? coercingAjv.compile(spec.params) : null;
   const vQuery = coercingAjv.compile(spec.query ?? { type: 'object', additionalProperties: false });
   const vBody = spec.body ? strictAjv.compile(spec.body) : null;
-  router[spec.method](spec.path, ...before, async (req: Request, res: Response, next: NextFunction) => {
+  // Who is calling is settled before any body is read: an anonymous caller cannot make us parse megabytes.
+  const authenticate: RequestHandler = async (req, res, next) => {
     try {
       const principal = spec.public ? PUBLIC : await auth.authenticate(req);
       const allowed = spec.roles ?? STAFF_ROLES;
       if (!spec.public && !allowed.includes(principal.role)) {
         throw new ForbiddenError(principal.role === 'analyst' ? 'analysts see reports and aggregates only' : `this needs the role ${allowed.join(' or ')}`);
       }
+      res.locals.principal = principal;
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+  router[spec.method](spec.path, authenticate, ...before, jsonBody, async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const principal = res.locals.principal as Principal;
       const params = { ...req.params };
       check(vParams, params, 'path');
       const query = { ...(req.query as Record<string, unknown>) };
@@ -99,6 +109,7 @@ export function defineRoute<P, Q, B>(
 }
 
 const PUBLIC: Principal = { agentId: 0, role: 'agent', departmentIds: [] };
+const jsonBody = express.json({ limit: '2mb' });
 
 function check(validate: ValidateFunction | null, value: unknown, where: 'path' | 'query' | 'body'): void {
   if (!validate || validate(value)) return;

@@ -19,7 +19,7 @@ export interface RowError { row: number; field: string; message: string }
  * one bad row rejects the file with a row-by-row report, otherwise all rows go in one transaction.
  * Row numbers count the header as row 1, as a spreadsheet shows them.
  */
-export async function importMembersCsv(db: Database, vault: PiiVault, members: MemberService, csv: string): Promise<{ imported: number }> {
+export async function importMembersCsv(db: Database, vault: PiiVault, members: MemberService, csv: string, allowedStores: string[] | null = null): Promise<{ imported: number }> {
   let records: string[][];
   try {
     records = parse(csv, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: false }) as string[][];
@@ -51,6 +51,8 @@ export async function importMembersCsv(db: Database, vault: PiiVault, members: M
     if (!(TIERS as readonly string[]).includes(tier)) errors.push({ row: rowNo, field: 'tier', message: `must be one of ${TIERS.join(', ')}` });
     const store = get('store');
     if (store.length > 64) errors.push({ row: rowNo, field: 'store', message: 'is longer than 64 characters' });
+    // A store-bound importer imports only into their stores.
+    if (allowedStores && !allowedStores.includes(store)) errors.push({ row: rowNo, field: 'store', message: `must be one of your stores: ${allowedStores.join(', ')}` });
     const identities: MemberInput['identities'] = {};
     for (const [column, kind] of IDENTITY_COLUMNS) {
       const raw = get(column);
@@ -78,10 +80,11 @@ export async function importMembersCsv(db: Database, vault: PiiVault, members: M
   }
   const indexes = [...byIndex.keys()];
   for (let i = 0; i < indexes.length; i += 500) {
-    const taken = await db.read((m) => m.find(MemberIdentity, { where: { blindIndex: In(indexes.slice(i, i + 500)) }, select: { blindIndex: true, memberId: true } }));
+    const taken = await db.read((m) => m.find(MemberIdentity, { where: { blindIndex: In(indexes.slice(i, i + 500)) }, select: { blindIndex: true } }));
     for (const t of taken) {
       const at = byIndex.get(t.blindIndex)!;
-      errors.push({ row: at.row, field: at.field, message: `already belongs to member ${t.memberId}` });
+      // No member id here: the report must not map contact data to members the importer may not see.
+      errors.push({ row: at.row, field: at.field, message: 'already belongs to another member' });
     }
   }
 

@@ -112,6 +112,8 @@ export class MemberPrivacyService {
     await m.delete(MemberIdentity, { memberId });
     await m.delete(PiiGrant, { memberId });
     await m.update(Member, { id: memberId }, { name: null, homeStore: null, wrappedKey: ERASED, keyId: '' });
+    // Their words wherever they stand (a ticket may since have been merged or transferred).
+    await m.update(Message, { authorMemberId: memberId }, { text: ERASED_TEXT, html: null, meta: null, attachments: null });
     const tickets = await m.find(Ticket, { where: { memberId }, select: { id: true } });
     if (!tickets.length) return;
     const ids = tickets.map((t) => t.id);

@@ -35,6 +35,17 @@ export class MemberService {
   /** `maskNames`: names count as PII too (MEMBERDESK_MASK_NAMES) and are shown masked unless revealed. */
   constructor(private readonly db: Database, private readonly vault: PiiVault, private readonly opts: { maskNames?: boolean } = {}) {}
 
+  /** Who owns an identity (for scope checks before writing), found by blind index. */
+  async findByIdentity(kind: IdentityKind, value: string): Promise<{ id: number; homeStore: string | null } | null> {
+    const blindIndex = this.vault.blindIndex(kind, normaliseIdentity(kind, value));
+    return this.db.read(async (m) => {
+      const identity = await m.findOne(MemberIdentity, { where: { kind, blindIndex }, select: { memberId: true } });
+      if (!identity) return null;
+      const member = await m.findOne(Member, { where: { id: identity.memberId }, select: { id: true, homeStore: true } });
+      return member ? { id: member.id, homeStore: member.homeStore } : null;
+    });
+  }
+
   /**
    * Inside ingest's transaction: the member behind a channel identity, locked (MySQL) so that one
    * member's messages thread one at a time, or created on first contact. Two first contacts racing

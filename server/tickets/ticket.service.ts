@@ -2,14 +2,14 @@ import type { EntityManager } from 'typeorm';
 import type { InboundMessage } from '../../channels/channel.js';
 import type { CallLog } from '../../channels/phone/phone.adapter.js';
 import { callExternalId, callMeta, inboundFromCall } from '../../channels/phone/phone.adapter.js';
-import type { Principal } from '../agents/principal.js';
+import { canSeeDepartment, canSeeStore, storeScoped, type Principal } from '../agents/principal.js';
 import { ticketVisible } from './ticket-access.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import { sqlSession } from '../db/sql-session.js';
 import { Agent, AgentDepartment, Delivery, Department, Message, Ticket } from '../db/entities/index.js';
 import type { AuthorType, Channel, Priority, TicketStatus } from '../domain.js';
-import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../errors.js';
 import type { MemberService } from '../members/member.service.js';
 import type { Triager } from '../triage/triager.js';
 import { assertTransition, THREADABLE } from './status.js';
@@ -102,7 +102,25 @@ export class TicketService {
 
   /** An agent logs a phone call: inbound calls are the member's message, outbound calls are our response. */
   async logCall(p: Principal, call: CallLog): Promise<IngestResult> {
-    if (call.ticketId !== undefined) await this.assertVisible(p, call.ticketId);
+    if (call.departmentId !== undefined && !canSeeDepartment(p, call.departmentId)) {
+      throw new UnprocessableError('DEPARTMENT_OUT_OF_SCOPE', 'log calls only into your own departments', { field: 'departmentId' });
+    }
+    // The caller's member must be in the agent's stores; a number nobody has yet becomes a member of the agent's store.
+    let owner = await this.deps.members.findByIdentity('phone', call.phone);
+    if (owner && !canSeeStore(p, owner.homeStore)) {
+      throw new ForbiddenError('this number belongs to a member of another store; transfer the call to their store', 'MEMBER_OUT_OF_SCOPE');
+    }
+    if (!owner && storeScoped(p)) {
+      owner = await this.deps.members.create({ name: call.memberName ?? null, homeStore: p.stores![0]!, identities: { phone: call.phone } })
+        .then((v) => ({ id: v.id, homeStore: v.homeStore }))
+        .catch(async () => this.deps.members.findByIdentity('phone', call.phone));
+    }
+    if (call.ticketId !== undefined) {
+      const ticketMember = await this.assertVisible(p, call.ticketId);
+      if (call.direction === 'outbound' && owner?.id !== ticketMember) {
+        throw new UnprocessableError('PHONE_NOT_TICKET_MEMBER', 'this number is not the ticket member\'s; log the call without ticketId or on their ticket', { field: 'phone' });
+      }
+    }
     const externalId = callExternalId(call);
     const departmentId = call.departmentId ?? p.departmentIds[0];
     if (call.direction === 'inbound') {
@@ -255,6 +273,10 @@ export class TicketService {
       const second = await this.lockVisible(m, p, b);
       const source = first.id === sourceId ? first : second;
       const target = first.id === targetId ? first : second;
+      if (source.memberId !== target.memberId) {
+        // Messages and pending deliveries would follow the target's member: another person's data to the wrong address.
+        throw new ConflictError('MERGE_DIFFERENT_MEMBERS', `tickets ${source.number} and ${target.number} belong to different members; only one member's tickets can be merged`);
+      }
       for (const t of [source, target]) {
         if (!LIVE.includes(t.status) && t.status !== 'solved') {
           throw new ConflictError('TICKET_CLOSED', `ticket ${t.number} is ${t.status} and cannot take part in a merge`);
@@ -381,12 +403,14 @@ export class TicketService {
     return ticket;
   }
 
-  private async assertVisible(p: Principal, ticketId: number): Promise<void> {
-    const visible = await this.db.read(async (m) => {
+  /** The ticket's member id, when the principal may see the ticket. */
+  private async assertVisible(p: Principal, ticketId: number): Promise<number> {
+    const memberId = await this.db.read(async (m) => {
       const ticket = await m.findOne(Ticket, { where: { id: ticketId }, select: { id: true, departmentId: true, memberId: true } });
-      return ticket !== null && (await ticketVisible(m, p, ticket));
+      return ticket !== null && (await ticketVisible(m, p, ticket)) ? ticket.memberId : null;
     });
-    if (!visible) throw new NotFoundError('ticket');
+    if (memberId === null) throw new NotFoundError('ticket');
+    return memberId;
   }
 
   private notify(ticketIds: number[], deliveries: number): void {

@@ -15,6 +15,15 @@ for (const engine of ENGINES) {
 
     /** A ticket of department A from a fresh member, through ingest. */
     const ticketInA = async (over: Parameters<typeof inbound>[0] = {}) => w.services.tickets.ingest(inbound({ departmentId: w.deptA, ...over }));
+    let pairs = 0;
+    /** Two live tickets of one member (email and web chat): what can be merged. */
+    const sameMemberPair = async () => {
+      pairs++;
+      await w.services.members.create({ name: `Pair ${pairs}`, identities: { email: `pair${pairs}@example.com`, webchat: `pair-${pairs}` } });
+      const first = await ticketInA({ channel: 'email', from: { kind: 'email', value: `pair${pairs}@example.com` } });
+      const second = await ticketInA({ channel: 'webchat', from: { kind: 'webchat', value: `pair-${pairs}` } });
+      return [first, second] as const;
+    };
 
     describe('health, documentation, authentication', () => {
       it('reports database health', async () => {
@@ -126,14 +135,13 @@ for (const engine of ENGINES) {
     describe('status transitions', () => {
       /** Drives a fresh ticket into `status` through the API. */
       const ticketIn = async (status: TicketStatus): Promise<number> => {
-        const t = await ticketInA();
+        const [t, target] = await sameMemberPair();
         const go = (s: TicketStatus) => w.api('POST', `/api/tickets/${t.ticketId}/status`, { token: w.agentA.token, body: { status: s } });
         const path: Record<TicketStatus, TicketStatus[]> = {
           new: [], open: ['open'], pending: ['pending'], on_hold: ['on_hold'], solved: ['solved'], closed: ['solved', 'closed'], merged: [],
         };
         for (const s of path[status]) expect((await go(s)).status).to.equal(200);
         if (status === 'merged') {
-          const target = await ticketInA();
           expect((await w.api('POST', `/api/tickets/${t.ticketId}/merge`, { token: w.agentA.token, body: { targetTicketId: target.ticketId } })).status).to.equal(200);
         }
         return t.ticketId;
@@ -251,8 +259,11 @@ for (const engine of ENGINES) {
       });
 
       it('merges: messages move, the merged ticket redirects, and takes no more changes', async () => {
-        const source = await ticketInA();
-        const target = await ticketInA();
+        const [source, target] = await sameMemberPair();
+        const stranger = await ticketInA();
+        const across = await w.api('POST', `/api/tickets/${stranger.ticketId}/merge`, { token: w.agentA.token, body: { targetTicketId: target.ticketId } });
+        expect(across.status).to.equal(409);
+        expect(across.body.error.code).to.equal('MERGE_DIFFERENT_MEMBERS');
         const res = await w.api('POST', `/api/tickets/${source.ticketId}/merge`, { token: w.agentA.token, body: { targetTicketId: target.ticketId } });
         expect(res.status).to.equal(200);
         const redirect = await w.api('GET', `/api/tickets/${source.ticketId}`, { token: w.agentA.token });
@@ -314,7 +325,9 @@ for (const engine of ENGINES) {
         const taken = await w.api('POST', '/api/members', { token: w.agentA.token, body: { name: 'Copy', phone: '186-0000-1234' } });
         expect(taken.status).to.equal(409);
         expect(taken.body.error.code).to.equal('IDENTITY_TAKEN');
-        const patched = await w.api('PATCH', `/api/members/${created.body.id}`, { token: w.agentA.token, body: { tier: 'diamond', email: null } });
+        const byAgent = await w.api('PATCH', `/api/members/${created.body.id}`, { token: w.agentA.token, body: { email: null } });
+        expect(byAgent.body.error.code, 'contact data is for supervisors').to.equal('PII_FORBIDDEN');
+        const patched = await w.api('PATCH', `/api/members/${created.body.id}`, { token: w.supervisorA.token, body: { tier: 'diamond', email: null } });
         expect(patched.body).to.include({ tier: 'diamond' });
         expect(patched.body.identities).to.deep.equal([{ kind: 'phone', masked: '186****1234' }]);
         const badPhone = await w.api('POST', '/api/members', { token: w.agentA.token, body: { name: 'Bad', phone: '12' } });

@@ -58,7 +58,7 @@ const CASES: Record<string, Case> = {
   'post /members': { scoped: 'none', body: (f) => ({ name: `New ${f.n}`, homeStore: 'SH-001' }) },
   'get /members/:id': { scoped: 'member', hidden: MEMBER_HIDDEN },
   'patch /members/:id': { scoped: 'member', hidden: MEMBER_HIDDEN, body: () => ({ tier: 'gold' }) },
-  'get /members/:id/export': { scoped: 'member', hidden: MEMBER_HIDDEN, deny: { agent: { own: 403, otherDept: 403 } } },
+  'get /members/:id/export': { scoped: 'member' },
   'delete /members/:id': { scoped: 'member' },
   'post /members/import': { scoped: 'none', raw: (f) => `name,email\nImported ${f.n},import${f.n}@example.com\n` },
   'post /grants': { scoped: 'none', body: (f, w) => ({ agentId: w.agentA.agentId, memberIds: [f.member], expiresAt: new Date(Date.now() + 3_600_000).toISOString(), reason: 'call-backs' }) },
@@ -106,10 +106,10 @@ for (const engine of ENGINES) {
       const own = scope !== 'otherDept';
       const store = scope === 'otherStore' ? 'SH-002' : 'SH-001';
       const dept = scope === 'otherDept' ? w.deptB : w.deptA;
-      const member = await w.services.members.create({ name: `Fixture ${n}`, homeStore: store, identities: { phone: `1360000${String(n).padStart(4, '0')}` } });
+      const member = await w.services.members.create({ name: `Fixture ${n}`, homeStore: store, identities: { phone: `1360000${String(n).padStart(4, '0')}`, webchat: `matrix-${n}` } });
       const ticket = await w.services.tickets.ingest(inbound({ channel: 'phone', from: { kind: 'phone', value: `1360000${String(n).padStart(4, '0')}` }, departmentId: dept }));
-      const mergeTarget = await w.services.tickets.ingest(inbound({ channel: 'webchat', from: { kind: 'webchat', value: `matrix-${n}` }, departmentId: w.deptA }));
-      await w.services.members.update((await w.services.db.read((m) => m.query('SELECT memberId FROM ticket WHERE id = ?', [mergeTarget.ticketId])) as Array<{ memberId: number }>)[0]!.memberId, { homeStore: 'SH-001' });
+      // The same member's chat ticket, in the same department: what a merge may join.
+      const mergeTarget = await w.services.tickets.ingest(inbound({ channel: 'webchat', from: { kind: 'webchat', value: `matrix-${n}` }, departmentId: dept }));
       const grantor = own ? w.supervisorA : w.admin;
       const [grant] = await w.services.privacy.grant(grantor, { agentId: w.agentA.agentId, memberIds: [member.id], expiresAt: new Date(Date.now() + 3_600_000).toISOString(), reason: 'fixture' }, null);
       const freshDepartment = (await w.services.departments.create({ name: `Fresh ${n}` })).id;

@@ -128,6 +128,57 @@ for (const engine of ENGINES) {
       expect(again.ticketId).not.to.equal(ticketId);
     });
 
+    describe('closes the holes a security review found', () => {
+      // Nested suites run after the parent's tests, whose clock has moved on: fresh tokens at that time.
+      before(() => { storeAgent.token = w.services.signer.issue(storeAgent.agentId, 0, now).token; });
+
+      it('refuses to log a call for another store\'s member, and files new callers under the agent\'s store', async () => {
+        const other = await memberWithTicket('SH-002', '13822220001');
+        for (const direction of ['inbound', 'outbound']) {
+          const res = await w.api('POST', '/api/calls', { token: storeAgent.token, body: { direction, phone: '138 2222 0001', summary: 'hello', durationSeconds: 5 } });
+          expect(res.status, direction).to.equal(403);
+          expect(res.body.error.code).to.equal('MEMBER_OUT_OF_SCOPE');
+          expect(JSON.stringify(res.body)).not.to.contain(String(other.ticketId));
+        }
+        const fresh = await w.api('POST', '/api/calls', { token: storeAgent.token, body: { direction: 'inbound', phone: '13822220002', summary: 'new caller', durationSeconds: 5 } });
+        expect(fresh.status).to.equal(201);
+        const ticket = await w.api('GET', `/api/tickets/${fresh.body.ticketId}`, { token: storeAgent.token });
+        expect(ticket.body.member.homeStore).to.equal('SH-001');
+        const wrongDept = await w.api('POST', '/api/calls', { token: storeAgent.token, body: { direction: 'inbound', phone: '13822220002', summary: 'x', durationSeconds: 5, departmentId: w.deptB } });
+        expect(wrongDept.body.error.code).to.equal('DEPARTMENT_OUT_OF_SCOPE');
+        const own = await memberWithTicket('SH-001', '13822220003');
+        const mismatch = await w.api('POST', '/api/calls', { token: storeAgent.token, body: { direction: 'outbound', phone: '13822220002', summary: 'x', durationSeconds: 5, ticketId: own.ticketId } });
+        expect(mismatch.body.error.code).to.equal('PHONE_NOT_TICKET_MEMBER');
+      });
+
+      it('lets a grant read a member but not take them over', async () => {
+        const { memberId } = await memberWithTicket('SH-002', '13822220004');
+        await w.services.privacy.grant(w.admin, { agentId: storeAgent.agentId, memberIds: [memberId], expiresAt: new Date(now.getTime() + 600_000).toISOString(), reason: 'call-back' }, null);
+        expect((await w.api('GET', `/api/members/${memberId}`, { token: storeAgent.token })).status).to.equal(200);
+        const takeover = await w.api('PATCH', `/api/members/${memberId}`, { token: storeAgent.token, body: { homeStore: 'SH-001' } });
+        expect(takeover.status).to.equal(403);
+        const member = await w.services.db.read((m) => m.findOneByOrFail(Member, { id: memberId }));
+        expect(member.homeStore).to.equal('SH-002');
+      });
+
+      it('keeps a store-bound importer inside their stores and names no other member', async () => {
+        const sup = await w.services.agents.create({ name: 'Store Sup', email: 'store.sup@test.memberdesk', password: TEST_PASSWORD, role: 'supervisor', departmentIds: [w.deptA], stores: ['SH-001'] });
+        const token = w.services.signer.issue(sup.id, 0, now).token;
+        await memberWithTicket('SH-002', '13822220005');
+        const csv = 'name,store,phone\nElsewhere,SH-009,13822220006\nTaken,SH-001,13822220005\n';
+        const res = await w.api('POST', '/api/members/import', { token, raw: csv, contentType: 'text/csv' });
+        expect(res.status).to.equal(400);
+        expect(res.body.error.details.rows).to.deep.include({ row: 2, field: 'store', message: 'must be one of your stores: SH-001' });
+        expect(res.body.error.details.rows).to.deep.include({ row: 3, field: 'phone', message: 'already belongs to another member' });
+      });
+
+      it('reads no body before knowing who is calling', async () => {
+        const big = 'name\n' + 'x'.repeat(3 * 1024 * 1024);
+        const res = await w.api('POST', '/api/members/import', { raw: big, contentType: 'text/csv' });
+        expect(res.status).to.equal(401);
+      });
+    });
+
     it('masks names too where configured, revealing them only on an audited request', async () => {
       const { MemberService } = await import('../../server/members/member.service.js');
       const masking = new MemberService(w.services.db, w.services.vault, { maskNames: true });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../server/config.js';
 import { ConfigError } from '../../server/errors.js';
-import { backoffMs } from '../../server/delivery/delivery.worker.js';
+import { backoffMs, redactContacts } from '../../server/delivery/delivery.worker.js';
 
 describe('configuration', () => {
   it('has defaults for a fresh machine', () => {
@@ -37,5 +37,13 @@ describe('delivery backoff', () => {
     expect(backoffMs(30, () => 0.5)).to.equal(3_600_000);
     expect(backoffMs(1, () => 0)).to.equal(4_000);
     expect(backoffMs(1, () => 1)).to.equal(6_000);
+  });
+});
+
+describe('provider error text', () => {
+  it('loses contact data before it is stored or logged', () => {
+    expect(redactContacts('550 5.1.1 <zhang.wei@example.com>: Recipient address rejected')).to.equal('550 5.1.1 <z***@example.com>: Recipient address rejected');
+    expect(redactContacts('number +86 138 0013 8000 unreachable')).to.equal('number 861****00 unreachable');
+    expect(redactContacts('code 550 at 12:30')).to.equal('code 550 at 12:30');
   });
 });

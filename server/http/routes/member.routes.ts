@@ -1,7 +1,7 @@
 import express, { type Request, type Router } from 'express';
 import { canSeeStore, storeScoped, type Principal } from '../../agents/principal.js';
 import { IDENTITY_KINDS, TIERS, type Tier } from '../../domain.js';
-import { UnprocessableError, ValidationError } from '../../errors.js';
+import { ForbiddenError, UnprocessableError, ValidationError } from '../../errors.js';
 import { importMembersCsv } from '../../members/member-import.js';
 import type { MemberInput } from '../../members/member.service.js';
 import type { RevealField } from '../../members/member-privacy.service.js';
@@ -76,15 +76,23 @@ export function memberRoutes(r: Router, auth: ApiServices, s: Services): void {
   defineRoute<{ id: number }, never, MemberBody>(r, auth, {
     method: 'patch', path: '/members/:id', tag: 'members', params: idParams, body: { ...memberBody, minProperties: 1 },
     summary: 'Change a member; null removes a contact.',
-  }, async ({ principal, params, body }) => {
-    await s.db.read((m) => s.privacy.assertVisible(m, principal, params.id));
+  }, async ({ principal, params, body, req }) => {
+    const member = await s.db.read((m) => s.privacy.assertVisible(m, principal, params.id));
+    // A grant lets an agent read a member for a call-back, not take them over.
+    if (!canSeeStore(principal, member.homeStore)) throw new ForbiddenError('a grant gives read access only; ask their store to change this member');
+    const sensitive = (['homeStore', ...IDENTITY_KINDS] as const).filter((k) => body[k] !== undefined);
+    if (sensitive.length && principal.role === 'agent') {
+      throw new ForbiddenError('changing a member\'s store or contact data needs a supervisor or admin', 'PII_FORBIDDEN');
+    }
     assertStoreInScope(principal, body.homeStore);
-    return s.members.update(params.id, toInput(body));
+    const view = await s.members.update(params.id, toInput(body));
+    await s.audit.append({ actor: { type: 'agent', id: principal.agentId }, action: 'member.update', target: { type: 'member', id: params.id }, ip: ipOf(req), data: { fields: Object.keys(body).sort() } });
+    return view;
   });
 
   defineRoute<{ id: number }, never, never>(r, auth, {
-    method: 'get', path: '/members/:id/export', tag: 'members', params: idParams,
-    summary: 'Everything held about a member (profile with contact data, tickets, messages, surveys) as JSON. Needs pii:read; audited.',
+    method: 'get', path: '/members/:id/export', tag: 'members', params: idParams, roles: ['admin'],
+    summary: 'Everything held about a member across all departments (profile with contact data, tickets, messages, surveys) as JSON: a data-subject request, so admins only; audited.',
   }, ({ principal, params, req }) => s.privacy.exportMember(principal, params.id, ipOf(req)));
 
   defineRoute<{ id: number }, { reason?: string }, never>(r, auth, {
@@ -98,7 +106,11 @@ export function memberRoutes(r: Router, auth: ApiServices, s: Services): void {
     body: { type: 'string', minLength: 1 },
     summary: 'Import members from CSV (columns: name, tier, store, email, phone, wechat_id). All or nothing: a bad file gets 400 IMPORT_INVALID with every bad row.',
     responseDescription: '{ imported: number }',
-  }, ({ body }) => importMembersCsv(s.db, s.vault, s.members, body), express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '20mb' }));
+  }, async ({ principal, body, req }) => {
+    const result = await importMembersCsv(s.db, s.vault, s.members, body, storeScoped(principal) ? principal.stores! : null);
+    await s.audit.append({ actor: { type: 'agent', id: principal.agentId }, action: 'member.import', ip: ipOf(req), data: result });
+    return result;
+  }, express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '20mb' }));
 
   defineRoute<Record<string, never>, never, { agentId: number; memberIds: number[]; expiresAt: string; reason: string }>(r, auth, {
     method: 'post', path: '/grants', tag: 'members', roles: ['admin', 'supervisor'], status: 201,
