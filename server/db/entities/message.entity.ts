@@ -10,6 +10,7 @@ export interface Attachment { name: string; contentType: string; size: number; p
 /** The idempotency key of inbound: one provider message id per channel, ever. */
 @Index('IDX_message_external', ['channel', 'externalId'], { unique: true })
 @Index('IDX_message_ticket', ['ticketId', 'id'])
+@Index('IDX_message_rfc', ['rfcMessageId'])
 export class Message {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   @Column({ type: 'integer' }) ticketId: number;
@@ -23,6 +24,8 @@ export class Message {
   @Column({ type: 'text', nullable: true }) html: string | null;
   @Column({ type: 'simple-json', nullable: true }) attachments: Attachment[] | null;
   @Column({ type: 'varchar', length: 190, nullable: true }) externalId: string | null;
+  /** An email's own Message-ID (inbound and ours), for threading replies that quote it. */
+  @Column({ type: 'varchar', length: 190, nullable: true }) rfcMessageId: string | null;
   @Column({ type: 'simple-enum', enum: DELIVERY_STATES, nullable: true }) deliveryState: DeliveryState | null;
   /** Channel-specific facts (a call's direction and duration, an email's headers). No plaintext PII. */
   @Column({ type: 'simple-json', nullable: true }) meta: Record<string, unknown> | null;
