@@ -1,5 +1,8 @@
 import type { Channel, IdentityKind } from '../server/domain.js';
 
+/** A file kept in the file store, referenced from a message. */
+export interface StoredAttachment { name: string; contentType: string; size: number; path: string; contentId?: string | null; inline?: boolean }
+
 /**
  * The contract between channel adapters and the ticket service (ARCHITECTURE §4). Adapters know
  * their protocol, never tickets: they turn a raw payload into an InboundMessage and deliver an
@@ -18,7 +21,15 @@ export interface InboundMessage {
   departmentId?: number;
   /** A ticket the channel's own threading resolved (e.g. email References); checked by the service. */
   threadTicketId?: number;
+  /**
+   * Continue the member's open ticket on this channel when nothing else threads the message (chat,
+   * WeChat, phone: one conversation). Email says false: a mail that is no reply starts a new ticket.
+   */
+  continueOpenTicket?: boolean;
   meta?: Record<string, unknown>;
+  attachments?: StoredAttachment[];
+  /** The provider's own message id when it differs from externalId's form (an email's Message-ID), for threading. */
+  rfcMessageId?: string;
 }
 
 export interface OutboundMessage {

@@ -12,6 +12,7 @@ import { authRoutes } from './http/routes/auth.routes.js';
 import { callRoutes } from './http/routes/call.routes.js';
 import { memberRoutes } from './http/routes/member.routes.js';
 import { staffRoutes } from './http/routes/staff.routes.js';
+import { emailRoutes } from './http/routes/email.routes.js';
 import { ticketRoutes } from './http/routes/ticket.routes.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { Services } from './services.js';
@@ -61,6 +62,7 @@ export function createApp(s: Services, o: AppOptions = {}): Express {
   callRoutes(api, auth, s);
   memberRoutes(api, auth, s);
   staffRoutes(api, auth, s);
+  emailRoutes(api, auth, s);
   auditRoutes(api, auth, s);
   defineRoute(api, auth, { method: 'get', path: '/openapi.json', tag: 'meta', public: true, summary: 'This document.' },
     () => openApiDocument(VERSION));

@@ -28,6 +28,9 @@ export interface Config {
   retentionMonths: number;
   /** Treat member names as PII: masked unless revealed. */
   maskNames: boolean;
+  /** Outgoing mail: smtp(s)://user:pass@host:port; null disables the email channel's sending. */
+  smtpUrl: string | null;
+  emailFrom: string | null;
 }
 
 /** One origin, spaces around it allowed: scheme and host (and port), no path, no trailing slash. */
@@ -50,6 +53,8 @@ const envSchema = {
     MEMBERDESK_DELIVERY_POLL_MS: { type: 'string', pattern: '^[0-9]{2,6}$' },
     MEMBERDESK_RETENTION_MONTHS: { type: 'string', pattern: '^[0-9]{1,3}$' },
     MEMBERDESK_MASK_NAMES: { type: 'string', enum: ['0', '1', 'true', 'false'] },
+    MEMBERDESK_SMTP_URL: { type: 'string', pattern: '^smtps?://' },
+    MEMBERDESK_EMAIL_FROM: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' },
     LOG_LEVEL: { type: 'string', enum: ['debug', 'info', 'warn', 'error', 'silent'] },
     MEMBERDESK_CORS_ORIGINS: { type: 'string', pattern: `^${ORIGIN}(,${ORIGIN})*$` },
     MEMBERDESK_PUBLIC_RATE_PER_MINUTE: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' },
@@ -91,5 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: present.REDIS_URL ?? null,
     retentionMonths: Number(present.MEMBERDESK_RETENTION_MONTHS ?? 0),
     maskNames: ['1', 'true'].includes(present.MEMBERDESK_MASK_NAMES ?? '0'),
+    smtpUrl: present.MEMBERDESK_SMTP_URL ?? null,
+    emailFrom: present.MEMBERDESK_EMAIL_FROM?.toLowerCase() ?? null,
   };
 }

@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
+import { ChannelRegistry } from '../channels/channel.js';
+import { EmailAdapter } from '../channels/email/email.adapter.js';
 import { createApp } from './app.js';
 import { createCounterStore } from './http/rate-limit.js';
 import { bootstrap } from './bootstrap.js';
@@ -27,9 +29,10 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
   const applied = await ds.runMigrations({ transaction: 'each' });
   if (applied.length) log.info('applied migrations', { migrations: applied.map((m) => m.name) });
   const db = new Database(ds, engineOf({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const vault = await PiiVault.open(db, keyring);
   const services = buildServices({
-    db, vault: await PiiVault.open(db, keyring), clock: opts.clock ?? systemClock, log,
-    tokenTtlMinutes: config.tokenTtlMinutes, deliveryPollMs: config.deliveryPollMs, maskNames: config.maskNames,
+    db, vault, channels: configuredChannels(config, vault), clock: opts.clock ?? systemClock, log,
+    tokenTtlMinutes: config.tokenTtlMinutes, deliveryPollMs: config.deliveryPollMs, maskNames: config.maskNames, dataDir: config.dataDir,
   });
   await bootstrap(services, { adminEmail: config.adminEmail, adminPassword: config.adminPassword, print }, log);
   if (config.demo && (await seedDemo(services, log))) {
@@ -69,4 +72,23 @@ function startRetention(services: Services, months: number, log: Logger): NodeJS
   const timer = setInterval(sweep, 6 * 3_600_000);
   timer.unref();
   return timer;
+}
+
+/** Channel adapters the configuration enables (the phone channel is always there). */
+function configuredChannels(config: Config, vault: PiiVault): ChannelRegistry {
+  const channels = new ChannelRegistry();
+  if (config.smtpUrl) {
+    const url = new URL(config.smtpUrl);
+    const from = config.emailFrom ?? `support@${url.hostname}`;
+    channels.register(new EmailAdapter({
+      transport: {
+        host: url.hostname, port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 587)), secure: url.protocol === 'smtps:',
+        auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+      },
+      from: { address: from, name: 'MemberDesk' },
+      secret: vault.subKey('email-threading'),
+      domain: from.split('@')[1]!,
+    }));
+  }
+  return channels;
 }

@@ -1,4 +1,9 @@
+import os from 'node:os';
+import path from 'node:path';
 import { ChannelRegistry } from '../channels/channel.js';
+import { EmailInboundService } from './email/email-inbound.service.js';
+import { MailboxService } from './email/mailbox.service.js';
+import { FileStore } from './files/file-store.js';
 import { PhoneAdapter } from '../channels/phone/phone.adapter.js';
 import { AgentService } from './agents/agent.service.js';
 import { AuditLog } from './audit/audit-log.js';
@@ -30,6 +35,9 @@ export interface Services {
   delivery: DeliveryWorker;
   audit: AuditLog;
   privacy: MemberPrivacyService;
+  files: FileStore;
+  mailboxes: MailboxService;
+  emailInbound: EmailInboundService;
 }
 
 export interface ServiceOptions {
@@ -44,6 +52,8 @@ export interface ServiceOptions {
   triager?: Triager;
   /** Member names are PII here (MEMBERDESK_MASK_NAMES). */
   maskNames?: boolean;
+  /** Root of the file store (attachments, raw mail); a temporary directory when absent (tests). */
+  dataDir?: string;
 }
 
 /** Wires the domain together; no transport here, so tests and the server share it. */
@@ -58,7 +68,11 @@ export function buildServices(o: ServiceOptions): Services {
     sendsText: (c) => channels.get(c)?.describe().sendsText ?? false,
     afterCommit: (n) => { if (n.deliveries > 0) delivery.kick(); },
   });
+  const files = new FileStore(path.join(o.dataDir ?? path.join(os.tmpdir(), `memberdesk-${process.pid}`), 'files'));
   return {
+    files,
+    mailboxes: new MailboxService(o.db, o.vault),
+    emailInbound: new EmailInboundService({ db: o.db, tickets, files, clock: o.clock, log: o.log, secret: o.vault.subKey('email-threading') }),
     db: o.db, vault: o.vault, clock: o.clock, log: o.log, channels, tickets, members, delivery,
     audit,
     privacy: new MemberPrivacyService(o.db, o.vault, audit, o.clock),

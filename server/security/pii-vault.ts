@@ -104,6 +104,11 @@ export class PiiVault {
     return open(dataKey, sealed, context).toString('utf8');
   }
 
+  /** A stable secret for another purpose (e.g. signing our email Message-IDs), derived from the index secret. */
+  subKey(label: string): string {
+    return createHmac('sha256', this.indexKey).update(`subkey\u0000${label}`).digest('hex');
+  }
+
   blindIndex(kind: string, normalised: string): string {
     return createHmac('sha256', this.indexKey).update(`${kind}\u0000${normalised}`).digest('hex');
   }

@@ -90,6 +90,7 @@ export class TicketService {
       const messageId = await store.insertMessage({
         ticketId: ticket.id, direction: 'inbound', visibility: 'public', channel: msg.channel, authorType: 'member',
         authorMemberId: member.id, text: msg.text, html: msg.html ?? null, externalId: msg.externalId, meta: msg.meta ?? null, createdAt: msg.receivedAt,
+        attachments: msg.attachments ?? null, rfcMessageId: msg.rfcMessageId ?? null,
       });
       events.push({ type: 'message.received', data: { messageId, channel: msg.channel } });
       if (!created) await store.touchTicket(ticket.id, ticket.status, laterOf(ticket.lastMessageAt, msg.receivedAt), now);
@@ -187,7 +188,8 @@ export class TicketService {
       }
       messageId = await TicketStore.of(m, this.db.engine).insertMessage({
         ticketId: ticket.id, direction: 'outbound', visibility: input.visibility, channel: ticket.channel, authorType: 'agent',
-        authorAgentId: p.agentId, text: input.text, html: null, externalId: null, meta: null, createdAt: now,
+        authorAgentId: p.agentId, text: input.text, html: null, externalId: null, createdAt: now,
+        meta: isPublic && ticket.channel === 'email' ? { email: await this.emailThread(m, ticket.id) } : null,
         deliveryState: isPublic ? 'pending' : null,
       });
       if (isPublic) {
@@ -330,6 +332,18 @@ export class TicketService {
     ticket.status = to;
   }
 
+  /**
+   * Threading headers of a reply: In-Reply-To the member's latest mail, References their recent ones
+   * (oldest first), so the member's mail client files our answer under their conversation.
+   */
+  private async emailThread(m: EntityManager, ticketId: number): Promise<{ inReplyTo?: string; references?: string[] }> {
+    const rows = await m.createQueryBuilder(Message, 'msg').select('msg.rfcMessageId', 'id')
+      .where("msg.ticketId = :ticketId AND msg.direction = 'inbound' AND msg.rfcMessageId IS NOT NULL", { ticketId })
+      .orderBy('msg.id', 'DESC').limit(10).getRawMany<{ id: string }>();
+    if (!rows.length) return {};
+    return { inReplyTo: rows[0]!.id, references: rows.map((r) => r.id).reverse() };
+  }
+
   /** A public agent response: stops the first-response clock and moves a new ticket to open. */
   private respond(ticket: Ticket, at: Date, events: PendingEvent[]): void {
     if (!ticket.firstResponseAt) {
@@ -343,7 +357,7 @@ export class TicketService {
   }
 
   /** The ticket a member's message continues, locked: a channel's hint (followed through merges) or their live ticket there. */
-  private async findThread(store: TicketStore, memberId: number, msg: Pick<InboundMessage, 'channel' | 'threadTicketId'>): Promise<ThreadTicket | null> {
+  private async findThread(store: TicketStore, memberId: number, msg: Pick<InboundMessage, 'channel' | 'threadTicketId' | 'continueOpenTicket'>): Promise<ThreadTicket | null> {
     if (msg.threadTicketId !== undefined) {
       let hinted = await store.lockTicket(msg.threadTicketId);
       for (let hops = 0; hinted?.status === 'merged' && hinted.mergedIntoId && hops < 5; hops++) {
@@ -352,7 +366,7 @@ export class TicketService {
       // Only the ticket's own member may continue it: a hint never hijacks someone else's conversation.
       if (hinted && hinted.memberId === memberId && LIVE.includes(hinted.status)) return hinted;
     }
-    return store.lockOpenTicket(memberId, msg.channel);
+    return msg.continueOpenTicket === false ? null : store.lockOpenTicket(memberId, msg.channel);
   }
 
   private async threadAsEntity(m: EntityManager, store: TicketStore, memberId: number): Promise<Ticket | null> {

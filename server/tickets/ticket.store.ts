@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Engine } from '../db/data-source.js';
 import { sqlSession, toDate, type SqlSession } from '../db/sql-session.js';
+import type { StoredAttachment } from '../../channels/channel.js';
 import type { AuthorType, Channel, Priority, TicketStatus, TicketType } from '../domain.js';
 import { formatTicketNumber, THREADABLE } from './status.js';
 
@@ -24,6 +25,7 @@ export interface NewMessage {
   authorType: AuthorType; authorAgentId?: number | null; authorMemberId?: number | null;
   text: string; html: string | null; externalId: string | null; meta: Record<string, unknown> | null;
   deliveryState?: 'pending' | null; createdAt: Date;
+  attachments?: StoredAttachment[] | null; rfcMessageId?: string | null;
 }
 
 export interface PendingEvent { type: string; data: Record<string, unknown> }
@@ -83,10 +85,11 @@ export class TicketStore {
 
   async insertMessage(msg: NewMessage): Promise<number> {
     const { insertId } = await this.sql.run(
-      'INSERT INTO message (ticketId, direction, visibility, channel, authorType, authorAgentId, authorMemberId, text, html, externalId, deliveryState, meta, createdAt) '
-        + 'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO message (ticketId, direction, visibility, channel, authorType, authorAgentId, authorMemberId, text, html, externalId, deliveryState, meta, attachments, rfcMessageId, createdAt) '
+        + 'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [msg.ticketId, msg.direction, msg.visibility, msg.channel, msg.authorType, msg.authorAgentId ?? null, msg.authorMemberId ?? null,
-        msg.text, msg.html, msg.externalId, msg.deliveryState ?? null, msg.meta ? JSON.stringify(msg.meta) : null, msg.createdAt]);
+        msg.text, msg.html, msg.externalId, msg.deliveryState ?? null, msg.meta ? JSON.stringify(msg.meta) : null,
+        msg.attachments?.length ? JSON.stringify(msg.attachments) : null, msg.rfcMessageId ?? null, msg.createdAt]);
     return insertId;
   }
 

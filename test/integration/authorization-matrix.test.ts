@@ -20,13 +20,14 @@ import { inbound, startWorld, TEST_PASSWORD, type TestWorld } from '../helpers/h
 type Caller = Exclude<Role, never> | 'none';
 type Scope = 'own' | 'otherStore' | 'otherDept';
 
-interface Fixture { ticket: number; member: number; agent: number; department: number; grant: number; mergeTarget: number; freshDepartment: number; n: number }
+interface Fixture { mailbox: number; mailboxAddress: string; ticket: number; member: number; agent: number; department: number; grant: number; mergeTarget: number; freshDepartment: number; n: number }
 interface Case {
   /** The resource in the path: tickets and members are scoped by store and department; the rest by department; none → unscoped. */
   scoped: 'ticket' | 'member' | 'department' | 'grant' | 'agent' | 'none';
   path?: (f: Fixture) => string;
   body?: (f: Fixture, w: TestWorld) => unknown;
   raw?: (f: Fixture) => string;
+  contentType?: string;
   /** Callers allowed on the route that must not see the resource of a scope (admins see all). */
   hidden?: Partial<Record<Scope, Caller[]>>;
   /** Allowed by role, refused for a documented business reason: caller → [scope → status]. */
@@ -74,6 +75,16 @@ const CASES: Record<string, Case> = {
   'get /departments/:id': { scoped: 'department' },
   'patch /departments/:id': { scoped: 'department', body: () => ({ slackChannel: '#x' }), deny: { supervisor: { otherDept: 403 } } },
   'delete /departments/:id': { scoped: 'none', path: (f) => `/api/departments/${f.freshDepartment}` },
+  'get /channels/email/mailboxes': { scoped: 'none' },
+  'post /channels/email/mailboxes': { scoped: 'none', body: (f, w) => ({ address: `new${f.n}@desk.example`, departmentId: w.deptA }) },
+  'patch /channels/email/mailboxes/:id': { scoped: 'none', path: (f) => `/api/channels/email/mailboxes/${f.mailbox}`, body: () => ({ acknowledge: false }) },
+  'post /channels/email/mailboxes/:id/rotate-token': { scoped: 'none', path: (f) => `/api/channels/email/mailboxes/${f.mailbox}/rotate-token` },
+  'delete /channels/email/mailboxes/:id': { scoped: 'none', path: (f) => `/api/channels/email/mailboxes/${f.mailbox}` },
+  'get /channels/email/failures': { scoped: 'none' },
+  'post /channels/email/inbound': {
+    scoped: 'none', path: (f) => `/api/channels/email/inbound?mailbox=${f.mailboxAddress}`, contentType: 'message/rfc822',
+    raw: (f) => `From: member${f.n}@example.com\r\nTo: ${f.mailboxAddress}\r\nSubject: Hello ${f.n}\r\nMessage-ID: <m${f.n}@example.com>\r\n\r\nHi\r\n`,
+  },
 };
 
 const CALLERS: Caller[] = ['none', 'agent', 'supervisor', 'analyst', 'admin'];
@@ -113,7 +124,9 @@ for (const engine of ENGINES) {
       const grantor = own ? w.supervisorA : w.admin;
       const [grant] = await w.services.privacy.grant(grantor, { agentId: w.agentA.agentId, memberIds: [member.id], expiresAt: new Date(Date.now() + 3_600_000).toISOString(), reason: 'fixture' }, null);
       const freshDepartment = (await w.services.departments.create({ name: `Fresh ${n}` })).id;
-      return { ticket: ticket.ticketId, member: member.id, agent: own ? w.agentA.agentId : w.agentB.agentId, department: own ? w.deptA : w.deptB, grant: grant!.id, mergeTarget: mergeTarget.ticketId, freshDepartment, n };
+      const mailboxAddress = `desk${n}@desk.example`;
+      const mailbox = (await w.services.mailboxes.create({ address: mailboxAddress, departmentId: w.deptA })).mailbox.id;
+      return { mailbox, mailboxAddress, ticket: ticket.ticketId, member: member.id, agent: own ? w.agentA.agentId : w.agentB.agentId, department: own ? w.deptA : w.deptB, grant: grant!.id, mergeTarget: mergeTarget.ticketId, freshDepartment, n };
     };
 
     it('has a case for every route in the route table', () => {
@@ -134,7 +147,7 @@ for (const engine of ENGINES) {
             const path = c.path ? c.path(f) : '/api' + spec.path.replace(':id', String({ ticket: f.ticket, member: f.member, department: f.department, grant: f.grant, agent: f.agent, none: f.ticket }[c.scoped]));
             const token = await tokenOf(caller);
             const res = c.raw
-              ? await w.api(spec.method.toUpperCase(), path, { token, raw: c.raw(f), contentType: 'text/csv' })
+              ? await w.api(spec.method.toUpperCase(), path, { token, raw: c.raw(f), contentType: c.contentType ?? 'text/csv' })
               : await w.api(spec.method.toUpperCase(), path, { token, body: c.body?.(f, w) });
             const allowed = spec.public || (caller !== 'none' && (spec.roles ?? STAFF_ROLES).includes(caller as Role));
             let expected: number | 'allowed';

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import type { StoredAttachment } from '../../channels/channel.js';
+import { parseEmail, type ParsedEmail } from '../../channels/email/parse.js';
+import { findBodyMarker, threadCandidates, ticketNumberInSubject, verifyOurMessageId, type ThreadingSecret } from '../../channels/email/threading.js';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/database.js';
+import { Delivery, InboundFailure, Mailbox, Message, TicketEvent } from '../db/entities/index.js';
+import { row } from '../db/row.js';
+import type { FileStore } from '../files/file-store.js';
+import type { Logger } from '../logger.js';
+import type { TicketService } from '../tickets/ticket.service.js';
+
+export type InboundOutcome =
+  | { stored: true; ticketId: number; messageId: number; created: boolean; duplicate: boolean }
+  | { stored: false; ignored: string; failureId?: number };
+
+/**
+ * Raw email → ticket message (ARCHITECTURE §4): parse (never throws), drop noise (bounces are tied
+ * back to our delivery), thread, dedupe per mailbox, ingest. Used by IMAP polling, piping and the
+ * SMTP receiver alike; it resolves only after the change committed, so callers acknowledge after it.
+ */
+export class EmailInboundService {
+  constructor(private readonly o: {
+    db: Database; tickets: TicketService; files: FileStore; clock: Clock; log: Logger; secret: ThreadingSecret;
+  }) {}
+
+  async receive(mailbox: Mailbox, raw: Buffer): Promise<InboundOutcome> {
+    const mail = await parseEmail(raw);
+    const from = mail.from?.address ?? null;
+    if (!from || (mail.parseError && !mail.text && !mail.subject)) {
+      return this.fail(mailbox, raw, mail.parseError ?? 'the message has no sender address');
+    }
+    if (await this.isOurAddress(from)) return { stored: false, ignored: 'own_address' };
+    if (mail.noise) {
+      if (mail.noise.kind === 'bounce') await this.tieBounce(mail);
+      return { stored: false, ignored: mail.noise.kind };
+    }
+    const threadTicketId = await this.threadHint(mail);
+    const attachments = await this.storeAttachments(mail);
+    const result = await this.o.tickets.ingest({
+      channel: 'email',
+      externalId: externalIdOf(mailbox.id, mail.messageId, raw),
+      from: { kind: 'email', value: from, name: mail.from?.name || undefined },
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html ?? undefined,
+      receivedAt: this.o.clock.now(),
+      departmentId: mailbox.departmentId,
+      threadTicketId: threadTicketId ?? undefined,
+      continueOpenTicket: false,
+      attachments,
+      rfcMessageId: mail.messageId && mail.messageId.length <= 190 ? mail.messageId : undefined,
+      meta: { email: { mailboxId: mailbox.id, charset: mail.charset, warnings: mail.warnings.slice(0, 5) } },
+    });
+    return { stored: true, ...result };
+  }
+
+  /**
+   * The ticket a reply belongs to, in the order ARCHITECTURE §4 gives: our signed Message-ID in
+   * In-Reply-To/References, any stored Message-ID, our body marker, the ticket number in the subject.
+   * Ingest follows the hint only to a live ticket of the same member, so a stranger quoting a
+   * ticket number gets a ticket of their own.
+   */
+  async threadHint(mail: ParsedEmail): Promise<number | null> {
+    const candidates = threadCandidates({ inReplyTo: mail.inReplyTo, references: mail.references });
+    for (const id of candidates) {
+      const ours = verifyOurMessageId(id, this.o.secret);
+      if (ours) return ours.ticketId;
+    }
+    if (candidates.length) {
+      const stored = await this.o.db.read((m) => m.createQueryBuilder(Message, 'msg').select('msg.ticketId', 'ticketId')
+        .where('msg.rfcMessageId IN (:...ids)', { ids: candidates }).orderBy('msg.id', 'DESC').limit(1).getRawOne<{ ticketId: number }>());
+      if (stored) return Number(stored.ticketId);
+    }
+    return findBodyMarker(mail.text, this.o.secret) ?? ticketNumberInSubject(mail.subject);
+  }
+
+  /** A bounce of our own mail marks that delivery failed with the reason, on its ticket. */
+  private async tieBounce(mail: ParsedEmail): Promise<void> {
+    const original = mail.dsn?.originalMessageId ?? null;
+    if (!original || !verifyOurMessageId(original, this.o.secret)) return;
+    const recipient = mail.dsn?.recipients.find((r) => r.action === 'failed') ?? mail.dsn?.recipients[0];
+    const reason = `bounced: ${recipient?.status ?? ''} ${recipient?.diagnosticCode ?? ''}`.trim().slice(0, 500);
+    await this.o.db.tx(async (m) => {
+      const delivery = await m.findOneBy(Delivery, { providerId: original });
+      if (!delivery || delivery.status === 'failed') return;
+      await m.update(Delivery, { id: delivery.id }, { status: 'failed', lastError: reason });
+      if (delivery.messageId) await m.update(Message, { id: delivery.messageId }, { deliveryState: 'failed' });
+      if (delivery.ticketId) {
+        await m.insert(TicketEvent, row<TicketEvent>({ ticketId: delivery.ticketId, type: 'delivery.failed', actorType: 'system', actorId: null, data: { deliveryId: delivery.id, messageId: delivery.messageId, channel: 'email', reason }, createdAt: this.o.clock.now() }));
+      }
+    });
+  }
+
+  private async storeAttachments(mail: ParsedEmail): Promise<StoredAttachment[]> {
+    const out: StoredAttachment[] = [];
+    for (const a of mail.attachments.slice(0, MAX_ATTACHMENTS)) {
+      if (a.size > MAX_ATTACHMENT_BYTES) continue;
+      const { path } = await this.o.files.put('attachments', a.content);
+      out.push({ name: (a.filename ?? 'attachment').slice(0, 200), contentType: a.contentType, size: a.size, path, contentId: a.contentId, inline: a.inline });
+    }
+    return out;
+  }
+
+  private async isOurAddress(address: string): Promise<boolean> {
+    return this.o.db.read((m) => m.existsBy(Mailbox, { address: address.toLowerCase() }));
+  }
+
+  /** Kept raw for an admin; the mailbox is not blocked by it. */
+  private async fail(mailbox: Mailbox, raw: Buffer, reason: string): Promise<InboundOutcome> {
+    const { path } = await this.o.files.put('inbound-failures', raw);
+    const res = await this.o.db.tx((m) => m.insert(InboundFailure, { mailboxId: mailbox.id, reason: reason.slice(0, 500), rawPath: path, size: raw.length, createdAt: this.o.clock.now() }));
+    this.o.log.warn('email could not be imported', { mailbox: mailbox.id, reason: reason.slice(0, 200) });
+    return { stored: false, ignored: 'unparseable', failureId: Number(res.identifiers[0]!.id) };
+  }
+}
+
+export const MAX_ATTACHMENTS = 50;
+export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+
+/** Dedupe key: the Message-ID per mailbox, or a hash of the raw bytes for mail without one. */
+export function externalIdOf(mailboxId: number, messageId: string | null, raw: Buffer): string {
+  const id = messageId && messageId.length <= 150 ? messageId : `sha256:${createHash('sha256').update(messageId ?? raw).digest('hex')}`;
+  return `${mailboxId}:${id}`;
+}

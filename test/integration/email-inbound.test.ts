@@ -1,0 +1,145 @@
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { bodyMarker, ourMessageId } from '../../channels/email/threading.js';
+import { Mailbox, Message, Ticket } from '../../server/db/entities/index.js';
+import { ENGINES } from '../helpers/engines.js';
+import { startWorld, type TestWorld } from '../helpers/harness.js';
+
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures/email');
+/** Reports of delivery, reading and abuse: never a ticket. */
+const NOISE = ['enmime__multi_recipient_dsn.eml', 'enmime__simple_dsn.eml', 'enmime__delayed_dsn.eml', 'mail__multipart_report_multiple_status.eml',
+  'mail__report_530_failed.eml', 'mail__report_422_delayed.eml', 'mailparser__delivery-status.eml', 'postalmime__arf.eml', 'postalmime__bounce.eml', 'webklex__example_bounce.eml'];
+
+function mail(o: { from: string; to?: string; subject: string; messageId?: string; inReplyTo?: string; references?: string; body: string }): Buffer {
+  const lines = [`From: ${o.from}`, `To: ${o.to ?? 'service@desk.example'}`, `Subject: ${o.subject}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8'];
+  if (o.messageId) lines.push(`Message-ID: ${o.messageId}`);
+  if (o.inReplyTo) lines.push(`In-Reply-To: ${o.inReplyTo}`);
+  if (o.references) lines.push(`References: ${o.references}`);
+  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n${o.body}\r\n`);
+}
+
+for (const engine of ENGINES) {
+  describe(`email inbound [${engine.name}]`, () => {
+    let w: TestWorld;
+    let mailbox: Mailbox;
+    let token: string;
+    const secret = () => w.services.vault.subKey('email-threading');
+    const receive = (raw: Buffer) => w.services.emailInbound.receive(mailbox, raw);
+
+    before(async () => {
+      w = await startWorld(engine);
+      const created = await w.services.mailboxes.create({ address: 'service@desk.example', departmentId: w.deptA });
+      token = created.pipingToken;
+      mailbox = (await w.services.mailboxes.entityByAddress('service@desk.example'))!;
+    });
+    after(async () => { await w.stop(); });
+
+    it('takes every fixture without throwing; reports open no ticket', async () => {
+      const files = (await readdir(FIXTURES)).filter((f) => f.endsWith('.eml'));
+      expect(files.length).to.be.greaterThan(50);
+      for (const file of files) {
+        const before = await w.services.db.read((m) => m.count(Ticket));
+        const outcome = await receive(await readFile(path.join(FIXTURES, file)));
+        const after = await w.services.db.read((m) => m.count(Ticket));
+        if (NOISE.includes(file)) {
+          expect(outcome.stored, file).to.equal(false);
+          expect(after, file).to.equal(before);
+        }
+      }
+    });
+
+    it('threads the webklex fixtures as their names say: a reply joins, an unrelated mail of the same sender does not', async () => {
+      const fresh = await startWorld(engine);
+      try {
+        const box = (await fresh.services.mailboxes.create({ address: 'threads@desk.example', departmentId: fresh.deptA })).mailbox;
+        const entity = (await fresh.services.db.read((m) => m.findOneByOrFail(Mailbox, { id: box.id })));
+        const get = async (name: string) => fresh.services.emailInbound.receive(entity, await readFile(path.join(FIXTURES, name)));
+        const topic = await get('webklex__thread_my_topic.eml');
+        const reply = await get('webklex__thread_re_my_topic.eml');
+        const unrelated = await get('webklex__thread_unrelated.eml');
+        if (!topic.stored || !reply.stored || !unrelated.stored) throw new Error('thread fixtures must be stored');
+        expect(reply.ticketId).to.equal(topic.ticketId);
+        expect(unrelated.ticketId).not.to.equal(topic.ticketId);
+      } finally {
+        await fresh.stop();
+      }
+    });
+
+    it('puts a reply to our signed Message-ID or body marker on the ticket, and ignores redelivery', async () => {
+      const first = await receive(mail({ from: 'zhang@example.com', subject: '积分没有到账', messageId: '<first-1@example.com>', body: '请帮忙查一下' }));
+      if (!first.stored) throw new Error('not stored');
+      const ours = ourMessageId({ ticketId: first.ticketId, messageId: 999, secret: secret(), domain: 'desk.example' });
+      const reply = await receive(mail({ from: 'zhang@example.com', subject: 'Re: 积分', messageId: '<first-2@example.com>', inReplyTo: ours, body: '谢谢' }));
+      expect(reply.stored && reply.ticketId).to.equal(first.ticketId);
+      const marked = await receive(mail({ from: 'zhang@example.com', subject: 'no headers', messageId: '<first-3@example.com>', body: `again\n\n> ${bodyMarker({ ticketId: first.ticketId, secret: secret() })}` }));
+      expect(marked.stored && marked.ticketId).to.equal(first.ticketId);
+      const again = await receive(mail({ from: 'zhang@example.com', subject: 'Re: 积分', messageId: '<first-2@example.com>', inReplyTo: ours, body: '谢谢' }));
+      expect(again).to.include({ stored: true, duplicate: true });
+      expect(await w.services.db.read((m) => m.countBy(Message, { ticketId: first.ticketId }))).to.equal(3);
+    });
+
+    it('never lets a stranger quoting a ticket number land on that ticket', async () => {
+      const owner = await receive(mail({ from: 'owner@example.com', subject: 'My order', messageId: '<owner-1@example.com>', body: 'where is it' }));
+      if (!owner.stored) throw new Error('not stored');
+      const number = (await w.services.db.read((m) => m.findOneByOrFail(Ticket, { id: owner.ticketId }))).number;
+      const own = await receive(mail({ from: 'owner@example.com', subject: `Re: [${number}] My order`, messageId: '<owner-2@example.com>', body: 'still waiting' }));
+      expect(own.stored && own.ticketId).to.equal(owner.ticketId);
+      const stranger = await receive(mail({ from: 'stranger@example.com', subject: `[${number}] about that ticket`, messageId: '<stranger-1@example.com>', references: '<owner-1@example.com>', body: 'let me in' }));
+      expect(stranger.stored && stranger.ticketId).not.to.equal(owner.ticketId);
+    });
+
+    it('dedupes a mail without Message-ID on its bytes, and ignores mail from our own addresses', async () => {
+      const raw = mail({ from: 'noid@example.com', subject: 'no id', body: 'hello' });
+      const a = await receive(raw);
+      const b = await receive(raw);
+      expect(b).to.include({ stored: true, duplicate: true });
+      expect(a.stored && b.stored && a.messageId === b.messageId).to.equal(true);
+      expect(await receive(mail({ from: 'service@desk.example', subject: 'loop', messageId: '<loop@desk.example>', body: 'x' }))).to.deep.equal({ stored: false, ignored: 'own_address' });
+    });
+
+    it('pipes raw mail over HTTP with the mailbox token or an admin token, never a 5xx', async () => {
+      const url = '/api/channels/email/inbound?mailbox=service@desk.example';
+      const raw = mail({ from: 'piped@example.com', subject: 'Piped', messageId: '<piped-1@example.com>', body: 'through the MTA' }).toString();
+      const stored = await w.api('POST', url, { raw, contentType: 'message/rfc822', headers: { authorization: `Bearer ${token}` } });
+      expect(stored.status).to.equal(201);
+      expect(stored.body).to.have.keys(['ticketId', 'messageId', 'created']);
+      const dup = await w.api('POST', url, { raw, contentType: 'message/rfc822', headers: { authorization: `Bearer ${token}` } });
+      expect(dup.status).to.equal(200);
+      expect(dup.body.ignored).to.equal('duplicate');
+      expect((await w.api('POST', url, { raw, contentType: 'message/rfc822', headers: { authorization: 'Bearer mdp_wrong' } })).status).to.equal(401);
+      expect((await w.api('POST', url, { raw, contentType: 'message/rfc822', token: w.agentA.token })).status).to.equal(403);
+      const bounce = await readFile(path.join(FIXTURES, 'postalmime__bounce.eml'), 'latin1');
+      const ignored = await w.api('POST', url, { raw: bounce, contentType: 'message/rfc822', token: w.admin.token });
+      expect(ignored.status).to.equal(200);
+      expect(ignored.body.ignored).to.equal('bounce');
+      const garbage = await w.api('POST', url, { raw: '\u0000\u0001 not a mail at all', contentType: 'message/rfc822', token: w.admin.token });
+      expect(garbage.status).to.equal(200);
+      expect(garbage.body.ignored).to.equal('unparseable');
+      const failures = await w.api('GET', '/api/channels/email/failures', { token: w.admin.token });
+      expect(failures.body.items[0]).to.include({ id: garbage.body.failureId });
+    });
+
+    it('keeps attachments in the file store and references them from the message', async () => {
+      const outcome = await receive(await readFile(path.join(FIXTURES, 'mail__attachment_nonascii_filename.eml')));
+      if (!outcome.stored) throw new Error('not stored');
+      const msg = await w.services.db.read((m) => m.findOneByOrFail(Message, { id: outcome.messageId }));
+      expect(msg.attachments).to.have.length.greaterThan(0);
+      const bytes = await w.services.files.get(msg.attachments![0]!.path);
+      expect(bytes.length).to.equal(msg.attachments![0]!.size);
+    });
+
+    it('shows mailbox settings without the IMAP password', async () => {
+      const res = await w.api('POST', '/api/channels/email/mailboxes', { token: w.admin.token, body: {
+        address: 'imap@desk.example', departmentId: w.deptA, imap: { host: '127.0.0.1', port: 1143, secure: false, user: 'u', password: 's3cret-imap' } } });
+      expect(res.status).to.equal(201);
+      expect(res.body.pipingToken).to.match(/^mdp_/);
+      expect(JSON.stringify(res.body)).not.to.contain('s3cret-imap');
+      const raw = await w.services.db.read((m) => m.query('SELECT * FROM mailbox'));
+      expect(JSON.stringify(raw)).not.to.contain('s3cret-imap');
+      const list = await w.api('GET', '/api/channels/email/mailboxes', { token: w.admin.token });
+      expect(list.body.items.find((b: { address: string }) => b.address === 'imap@desk.example').imap.password).to.equal('********');
+    });
+  });
+}

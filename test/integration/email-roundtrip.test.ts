@@ -1,0 +1,66 @@
+import { expect } from 'chai';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { EmailAdapter } from '../../channels/email/email.adapter.js';
+import { Mailbox } from '../../server/db/entities/index.js';
+import { ENGINES } from '../helpers/engines.js';
+import { expectEventually } from '../helpers/expect-eventually.js';
+import { startWorld, type TestWorld } from '../helpers/harness.js';
+
+for (const engine of ENGINES) {
+  describe(`email round trip [${engine.name}]`, () => {
+    let w: TestWorld;
+    let smtp: SMTPServer;
+    const sent: ParsedMail[] = [];
+
+    before(async () => {
+      smtp = new SMTPServer({
+        authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+        onData(stream, _session, cb) { simpleParser(stream).then((m) => { sent.push(m); cb(); }, cb); },
+      });
+      await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
+      const port = (smtp.server.address() as { port: number }).port;
+      w = await startWorld(engine);
+      w.services.channels.register(new EmailAdapter({
+        transport: { host: '127.0.0.1', port, secure: false, ignoreTLS: true },
+        from: { address: 'service@desk.example', name: 'Member Service' },
+        secret: w.services.vault.subKey('email-threading'), domain: 'desk.example',
+      }));
+      await w.services.mailboxes.create({ address: 'service@desk.example', departmentId: w.deptA });
+    });
+    after(async () => {
+      await w.stop();
+      await new Promise<void>((r) => smtp.close(() => r()));
+    });
+
+    it('answers a member by email with threading headers, and their reply lands on the same ticket', async () => {
+      const mailbox = (await w.services.db.read((m) => m.findOneByOrFail(Mailbox, { address: 'service@desk.example' })));
+      const raw = (id: string, extra: string, body: string) => Buffer.from(
+        `From: Li Lei <li.lei@example.com>\r\nTo: service@desk.example\r\nSubject: 会员卡无法使用\r\nMessage-ID: ${id}\r\n${extra}Content-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`);
+      const first = await w.services.emailInbound.receive(mailbox, raw('<member-1@example.com>', '', '门店说我的会员卡无效。'));
+      if (!first.stored) throw new Error('not stored');
+
+      const reply = await w.api('POST', `/api/tickets/${first.ticketId}/messages`, { token: w.agentA.token, body: { text: '您好，已为您重新激活会员卡。' } });
+      expect(reply.status).to.equal(201);
+      const out = await expectEventually(() => { expect(sent).to.have.length(1); return sent[0]!; }, 10_000);
+      expect(out.to && 'value' in out.to ? out.to.value[0]!.address : null).to.equal('li.lei@example.com');
+      expect(out.subject).to.match(/^Re: \[MD-\d{6}\] 会员卡无法使用$/);
+      expect(out.inReplyTo).to.equal('<member-1@example.com>');
+      expect(out.headers.get('x-auto-response-suppress')).to.equal('All');
+      expect(out.headers.has('auto-submitted')).to.equal(false);
+      expect(out.text).to.contain('已为您重新激活会员卡');
+      await expectEventually(async () => {
+        const t = await w.api('GET', `/api/tickets/${first.ticketId}`, { token: w.agentA.token });
+        expect(t.body.messages.at(-1).deliveryState).to.equal('sent');
+      });
+
+      // The member answers our mail: their client quotes our signed Message-ID.
+      const back = await w.services.emailInbound.receive(mailbox, raw('<member-2@example.com>', `In-Reply-To: ${out.messageId}\r\nReferences: <member-1@example.com> ${out.messageId}\r\n`, '谢谢，可以用了。'));
+      expect(back.stored && back.ticketId).to.equal(first.ticketId);
+      // Someone else replying to the same mail (a forwarded copy) does not join the member's ticket.
+      const forwarded = Buffer.from(`From: other@example.com\r\nTo: service@desk.example\r\nSubject: Re: 会员卡\r\nMessage-ID: <other-1@example.com>\r\nIn-Reply-To: ${out.messageId}\r\n\r\nme too\r\n`);
+      const other = await w.services.emailInbound.receive(mailbox, forwarded);
+      expect(other.stored && other.ticketId).not.to.equal(first.ticketId);
+    });
+  });
+}
