@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { ChannelRegistry } from '../channels/channel.js';
 import { EmailAdapter } from '../channels/email/email.adapter.js';
 import { createApp } from './app.js';
+import { startImapPollers } from './email/imap-runner.js';
 import { createCounterStore } from './http/rate-limit.js';
 import { bootstrap } from './bootstrap.js';
 import { systemClock, type Clock } from './clock.js';
@@ -48,12 +49,14 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
   const port = typeof address === 'object' && address ? address.port : config.port;
   services.delivery.start();
   const retention = startRetention(services, config.retentionMonths, log);
+  const imap = startImapPollers(services, log);
   log.info('listening', { port, engine: db.engine, url: `http://127.0.0.1:${port}/` });
   return {
     services, server, port,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (retention) clearInterval(retention);
+      await imap.stop();
       await services.delivery.stop();
       await counters.close();
       await ds.destroy();
