@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -14,8 +14,11 @@ export class FileStore {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const rel = path.join(kind, sha256.slice(0, 2), sha256);
     const abs = path.join(this.root, rel);
+    // Content-addressed: the same bytes are already there (another message had the same attachment).
+    if (await exists(abs)) return { path: rel, sha256 };
     await mkdir(path.dirname(abs), { recursive: true });
-    const tmp = `${abs}.${process.pid}.tmp`;
+    // A temp name per write: two concurrent writes of the same content must not share (and lose) one.
+    const tmp = `${abs}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     await writeFile(tmp, bytes);
     await rename(tmp, abs);
     return { path: rel, sha256 };
@@ -26,4 +29,8 @@ export class FileStore {
     if (!abs.startsWith(path.resolve(this.root) + path.sep)) throw new Error('path outside the file store');
     return readFile(abs);
   }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(() => true, () => false);
 }
