@@ -11,7 +11,7 @@ import type { Logger } from '../logger.js';
 import type { TicketService } from '../tickets/ticket.service.js';
 
 export type InboundOutcome =
-  | { stored: true; ticketId: number; messageId: number; created: boolean; duplicate: boolean }
+  | { stored: true; ticketId: number; ticketNumber: string; messageId: number; created: boolean; duplicate: boolean }
   | { stored: false; ignored: string; failureId?: number };
 
 /**
@@ -52,6 +52,9 @@ export class EmailInboundService {
       rfcMessageId: mail.messageId && mail.messageId.length <= 190 ? mail.messageId : undefined,
       meta: { email: { mailboxId: mailbox.id, charset: mail.charset, warnings: mail.warnings.slice(0, 5) } },
     });
+    if (result.created && !result.duplicate && mailbox.acknowledge) {
+      await this.o.tickets.addAutomaticMessage(result.ticketId, acknowledgement(result.ticketNumber, mail.text || mail.subject));
+    }
     return { stored: true, ...result };
   }
 
@@ -113,6 +116,16 @@ export class EmailInboundService {
     this.o.log.warn('email could not be imported', { mailbox: mailbox.id, reason: reason.slice(0, 200) });
     return { stored: false, ignored: 'unparseable', failureId: Number(res.identifiers[0]!.id) };
   }
+}
+
+/**
+ * The acknowledgement of a new ticket, in the member's language (Chinese when they wrote Chinese).
+ * The expected answer time is the service's standing promise until SLA policies say more.
+ */
+export function acknowledgement(ticketNumber: string, memberText: string): string {
+  return /[\u3400-\u9fff]/.test(memberText)
+    ? `您好！我们已收到您的来信，工单号 ${ticketNumber}。客服人员将在 1 个工作日内回复您。回复本邮件即可补充信息，请保留邮件标题中的工单号。`
+    : `Hello, we have received your message: ticket ${ticketNumber}. A member of our service team will reply within one working day. You can add details by replying to this email; please keep the ticket number in the subject.`;
 }
 
 export const MAX_ATTACHMENTS = 50;

@@ -206,6 +206,28 @@ export class TicketService {
     return { messageId };
   }
 
+  /**
+   * An automatic message to the member (an acknowledgement): public, sent on the ticket's channel,
+   * marked automatic so mail carries Auto-Submitted; it is no agent response, so no SLA clock stops.
+   */
+  async addAutomaticMessage(ticketId: number, text: string): Promise<{ messageId: number } | null> {
+    const ticket = await this.db.read((m) => m.findOneBy(Ticket, { id: ticketId }));
+    if (!ticket || !this.deps.sendsText(ticket.channel)) return null;
+    const messageId = await this.db.tx(async (m) => {
+      const now = this.deps.clock.now();
+      const email = ticket.channel === 'email' ? { email: await this.emailThread(m, ticket.id) } : {};
+      const id = await TicketStore.of(m, this.db.engine).insertMessage({
+        ticketId, direction: 'outbound', visibility: 'public', channel: ticket.channel, authorType: 'system', text, html: null,
+        externalId: null, meta: { automatic: true, ...email }, createdAt: now, deliveryState: 'pending',
+      });
+      await this.insertDelivery(m, ticket, id, now);
+      await this.writeEvents(m, ticketId, { type: 'system', id: null }, [{ type: 'message.sent', data: { messageId: id, channel: ticket.channel, automatic: true } }], now);
+      return id;
+    });
+    this.notify([ticketId], 1);
+    return { messageId };
+  }
+
   async setStatus(p: Principal, ticketId: number, status: TicketStatus): Promise<void> {
     await this.command(p, ticketId, async (_m, ticket, events, now) => {
       if (status === ticket.status) return 0;

@@ -39,10 +39,16 @@ for (const engine of ENGINES) {
         `From: Li Lei <li.lei@example.com>\r\nTo: service@desk.example\r\nSubject: 会员卡无法使用\r\nMessage-ID: ${id}\r\n${extra}Content-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`);
       const first = await w.services.emailInbound.receive(mailbox, raw('<member-1@example.com>', '', '门店说我的会员卡无效。'));
       if (!first.stored) throw new Error('not stored');
+      // An acknowledgement in the member's language, marked automatic (no auto-reply loops), no first response.
+      const ack = await expectEventually(() => { expect(sent).to.have.length(1); return sent[0]!; }, 10_000);
+      expect(ack.headers.get('auto-submitted')).to.equal('auto-replied');
+      expect(ack.text).to.contain('我们已收到您的来信').and.contain(first.ticketNumber);
+      expect(ack.inReplyTo).to.equal('<member-1@example.com>');
+      expect((await w.api('GET', `/api/tickets/${first.ticketId}`, { token: w.agentA.token })).body.firstResponseAt).to.equal(null);
 
       const reply = await w.api('POST', `/api/tickets/${first.ticketId}/messages`, { token: w.agentA.token, body: { text: '您好，已为您重新激活会员卡。' } });
       expect(reply.status).to.equal(201);
-      const out = await expectEventually(() => { expect(sent).to.have.length(1); return sent[0]!; }, 10_000);
+      const out = await expectEventually(() => { expect(sent).to.have.length(2); return sent[1]!; }, 10_000);
       expect(out.to && 'value' in out.to ? out.to.value[0]!.address : null).to.equal('li.lei@example.com');
       expect(out.subject).to.match(/^Re: \[MD-\d{6}\] 会员卡无法使用$/);
       expect(out.inReplyTo).to.equal('<member-1@example.com>');
@@ -52,6 +58,7 @@ for (const engine of ENGINES) {
       await expectEventually(async () => {
         const t = await w.api('GET', `/api/tickets/${first.ticketId}`, { token: w.agentA.token });
         expect(t.body.messages.at(-1).deliveryState).to.equal('sent');
+        expect(t.body.firstResponseAt).to.be.a('string');
       });
 
       // The member answers our mail: their client quotes our signed Message-ID.
