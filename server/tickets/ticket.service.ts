@@ -37,6 +37,8 @@ export interface TicketServiceDeps {
   clock: Clock;
   /** Whether the configured adapter of a channel can deliver a typed reply. */
   sendsText: (channel: Channel) => boolean;
+  /** A member's reply to their solved ticket reopens it within this many days (default 7). */
+  reopenWindowDays?: number;
   /** Called after every committed change: realtime, delivery workers and notifications hang off it. */
   afterCommit?: (notice: CommitNotice) => void;
 }
@@ -71,9 +73,11 @@ export class TicketService {
       const { member, created: newMember } = await this.deps.members.resolveOrCreate(sql, msg.from);
       const now = this.deps.clock.now();
       // A member created just now has no ticket to continue.
-      let ticket = newMember ? null : await this.findThread(store, member.id, msg);
+      const thread = newMember ? { ticket: null, followUpOf: null } : await this.findThread(store, member.id, msg, now);
+      let ticket = thread.ticket;
       const events: PendingEvent[] = [];
       let created = false;
+      let reopened = false;
       if (!ticket) {
         const triage = await this.deps.triager.triage({ channel: msg.channel, subject: msg.subject ?? '', text: msg.text, memberTier: member.tier });
         const departmentId = await this.routeDepartment(store, msg.departmentId);
@@ -82,7 +86,11 @@ export class TicketService {
           type: triage.type, category: triage.category, priority: triage.priority, triage: { ...triage }, lastMessageAt: msg.receivedAt,
         }, now);
         created = true;
-        events.push({ type: 'ticket.created', data: { number: ticket.number, channel: msg.channel, departmentId, type: triage.type, category: triage.category, priority: triage.priority, reasons: triage.reasons } });
+        events.push({ type: 'ticket.created', data: { number: ticket.number, channel: msg.channel, departmentId, type: triage.type, category: triage.category, priority: triage.priority, reasons: triage.reasons, followUpOf: thread.followUpOf } });
+      } else if (ticket.status === 'solved') {
+        events.push({ type: 'status.changed', data: { from: 'solved', to: 'open', reason: 'member_replied_within_reopen_window' } });
+        ticket.status = 'open';
+        reopened = true;
       } else if (ticket.status === 'pending' || ticket.status === 'on_hold') {
         events.push({ type: 'status.changed', data: { from: ticket.status, to: 'open', reason: 'member_replied' } });
         ticket.status = 'open';
@@ -93,7 +101,10 @@ export class TicketService {
         attachments: msg.attachments ?? null, rfcMessageId: msg.rfcMessageId ?? null,
       });
       events.push({ type: 'message.received', data: { messageId, channel: msg.channel } });
-      if (!created) await store.touchTicket(ticket.id, ticket.status, laterOf(ticket.lastMessageAt, msg.receivedAt), now);
+      if (!created) await store.touchTicket(ticket.id, ticket.status, laterOf(ticket.lastMessageAt, msg.receivedAt), now, reopened);
+      if (created && thread.followUpOf) {
+        await store.insertEvents(thread.followUpOf, { type: 'member', id: member.id }, [{ type: 'ticket.follow_up', data: { ticketId: ticket.id, number: ticket.number } }], now);
+      }
       await store.insertEvents(ticket.id, { type: 'member', id: member.id }, events, now);
       return { ticketId: ticket.id, messageId, ticketNumber: ticket.number, created, duplicate: false };
     }, { retryOnConflict: true });
@@ -378,17 +389,26 @@ export class TicketService {
     }
   }
 
-  /** The ticket a member's message continues, locked: a channel's hint (followed through merges) or their live ticket there. */
-  private async findThread(store: TicketStore, memberId: number, msg: Pick<InboundMessage, 'channel' | 'threadTicketId' | 'continueOpenTicket'>): Promise<ThreadTicket | null> {
+  /**
+   * The ticket a member's message continues, locked: a channel's hint (followed through merges) or
+   * their live ticket there. A reply to their solved ticket within the reopen window reopens it; to a
+   * closed one (or solved longer ago) it opens a new ticket linked as its follow-up.
+   */
+  private async findThread(store: TicketStore, memberId: number, msg: Pick<InboundMessage, 'channel' | 'threadTicketId' | 'continueOpenTicket'>, now: Date): Promise<{ ticket: ThreadTicket | null; followUpOf: number | null }> {
     if (msg.threadTicketId !== undefined) {
       let hinted = await store.lockTicket(msg.threadTicketId);
       for (let hops = 0; hinted?.status === 'merged' && hinted.mergedIntoId && hops < 5; hops++) {
         hinted = await store.lockTicket(hinted.mergedIntoId);
       }
       // Only the ticket's own member may continue it: a hint never hijacks someone else's conversation.
-      if (hinted && hinted.memberId === memberId && LIVE.includes(hinted.status)) return hinted;
+      if (hinted && hinted.memberId === memberId) {
+        if (LIVE.includes(hinted.status)) return { ticket: hinted, followUpOf: null };
+        const window = (this.deps.reopenWindowDays ?? 7) * 86_400_000;
+        if (hinted.status === 'solved' && hinted.solvedAt && now.getTime() - hinted.solvedAt.getTime() <= window) return { ticket: hinted, followUpOf: null };
+        if (hinted.status === 'solved' || hinted.status === 'closed') return { ticket: null, followUpOf: hinted.id };
+      }
     }
-    return msg.continueOpenTicket === false ? null : store.lockOpenTicket(memberId, msg.channel);
+    return { ticket: msg.continueOpenTicket === false ? null : await store.lockOpenTicket(memberId, msg.channel), followUpOf: null };
   }
 
   private async threadAsEntity(m: EntityManager, store: TicketStore, memberId: number): Promise<Ticket | null> {

@@ -13,6 +13,7 @@ export interface ThreadTicket {
   memberId: number;
   mergedIntoId: number | null;
   lastMessageAt: Date;
+  solvedAt: Date | null;
 }
 
 export interface NewTicket {
@@ -30,7 +31,7 @@ export interface NewMessage {
 
 export interface PendingEvent { type: string; data: Record<string, unknown> }
 
-const THREAD_COLUMNS = 'id, number, status, memberId, mergedIntoId, lastMessageAt';
+const THREAD_COLUMNS = 'id, number, status, memberId, mergedIntoId, lastMessageAt, solvedAt';
 const LIVE_LIST = THREADABLE.map((s) => `'${s}'`).join(', ');
 
 /**
@@ -80,7 +81,7 @@ export class TicketStore {
       [t.type, t.category, t.priority, t.channel, t.memberId, t.departmentId, t.subject, t.triage ? JSON.stringify(t.triage) : null, t.lastMessageAt, now, now]);
     const number = formatTicketNumber(insertId);
     await this.sql.run('UPDATE ticket SET number = ? WHERE id = ?', [number, insertId]);
-    return { id: insertId, number, status: 'new', memberId: t.memberId, mergedIntoId: null, lastMessageAt: t.lastMessageAt };
+    return { id: insertId, number, status: 'new', memberId: t.memberId, mergedIntoId: null, lastMessageAt: t.lastMessageAt, solvedAt: null };
   }
 
   async insertMessage(msg: NewMessage): Promise<number> {
@@ -93,8 +94,9 @@ export class TicketStore {
     return insertId;
   }
 
-  async touchTicket(id: number, status: TicketStatus, lastMessageAt: Date, now: Date): Promise<void> {
-    await this.sql.run('UPDATE ticket SET status = ?, lastMessageAt = ?, updatedAt = ? WHERE id = ?', [status, lastMessageAt, now, id]);
+  async touchTicket(id: number, status: TicketStatus, lastMessageAt: Date, now: Date, reopened = false): Promise<void> {
+    if (reopened) await this.sql.run('UPDATE ticket SET status = ?, lastMessageAt = ?, updatedAt = ?, solvedAt = NULL WHERE id = ?', [status, lastMessageAt, now, id]);
+    else await this.sql.run('UPDATE ticket SET status = ?, lastMessageAt = ?, updatedAt = ? WHERE id = ?', [status, lastMessageAt, now, id]);
   }
 
   async insertEvents(ticketId: number, actor: { type: AuthorType; id: number | null }, events: PendingEvent[], now: Date): Promise<void> {
@@ -109,5 +111,6 @@ function threadTicket(row: Record<string, unknown>): ThreadTicket {
   return {
     id: Number(row.id), number: String(row.number), status: row.status as TicketStatus, memberId: Number(row.memberId),
     mergedIntoId: row.mergedIntoId === null ? null : Number(row.mergedIntoId), lastMessageAt: toDate(row.lastMessageAt),
+    solvedAt: row.solvedAt === null || row.solvedAt === undefined ? null : toDate(row.solvedAt),
   };
 }

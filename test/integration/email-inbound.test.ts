@@ -80,6 +80,26 @@ for (const engine of ENGINES) {
       expect(await w.services.db.read((m) => m.countBy(Message, { ticketId: first.ticketId }))).to.equal(3);
     });
 
+    it('reopens a solved ticket on a reply within the window; a reply to a closed one opens a linked follow-up', async () => {
+      const first = await receive(mail({ from: 'reopen@example.com', subject: 'Refund', messageId: '<reopen-1@example.com>', body: 'refund please' }));
+      if (!first.stored) throw new Error('not stored');
+      await w.services.tickets.setStatus(w.admin, first.ticketId, 'solved');
+      const again = await receive(mail({ from: 'reopen@example.com', subject: 'Re: Refund', messageId: '<reopen-2@example.com>', inReplyTo: '<reopen-1@example.com>', body: 'not received yet' }));
+      expect(again.stored && again.ticketId).to.equal(first.ticketId);
+      expect((await w.services.db.read((m) => m.findOneByOrFail(Ticket, { id: first.ticketId }))).status).to.equal('open');
+
+      await w.services.tickets.setStatus(w.admin, first.ticketId, 'solved');
+      await w.services.tickets.setStatus(w.admin, first.ticketId, 'closed');
+      const late = await receive(mail({ from: 'reopen@example.com', subject: 'Re: Refund', messageId: '<reopen-3@example.com>', inReplyTo: '<reopen-2@example.com>', body: 'one more thing' }));
+      if (!late.stored) throw new Error('not stored');
+      expect(late.ticketId).not.to.equal(first.ticketId);
+      const events = await w.api('GET', `/api/tickets/${late.ticketId}/events`, { token: w.admin.token });
+      expect(events.body.items[0].data.followUpOf).to.equal(first.ticketId);
+      const old = await w.api('GET', `/api/tickets/${first.ticketId}/events`, { token: w.admin.token });
+      expect(old.body.items.at(-1)).to.deep.include({ type: 'ticket.follow_up' });
+      expect((await w.services.db.read((m) => m.findOneByOrFail(Ticket, { id: first.ticketId }))).status).to.equal('closed');
+    });
+
     it('never lets a stranger quoting a ticket number land on that ticket', async () => {
       const owner = await receive(mail({ from: 'owner@example.com', subject: 'My order', messageId: '<owner-1@example.com>', body: 'where is it' }));
       if (!owner.stored) throw new Error('not stored');
