@@ -31,6 +31,8 @@ export interface Config {
   /** Outgoing mail: smtp(s)://user:pass@host:port; null disables the email channel's sending. */
   smtpUrl: string | null;
   emailFrom: string | null;
+  /** Inbound SMTP receiver (server/email/smtp-receiver.ts): where it listens; null = off. */
+  smtpListen: { host: string; port: number } | null;
 }
 
 /** One origin, spaces around it allowed: scheme and host (and port), no path, no trailing slash. */
@@ -55,6 +57,8 @@ const envSchema = {
     MEMBERDESK_MASK_NAMES: { type: 'string', enum: ['0', '1', 'true', 'false'] },
     MEMBERDESK_SMTP_URL: { type: 'string', pattern: '^smtps?://' },
     MEMBERDESK_EMAIL_FROM: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' },
+    // Inbound SMTP: `2525` (all interfaces), `127.0.0.1:2525` or `[::1]:2525`.
+    MEMBERDESK_SMTP_LISTEN: { type: 'string', pattern: '^(([^\\s:\\[\\]]+|\\[[0-9A-Fa-f:.]+\\]):)?[0-9]{1,5}$' },
     LOG_LEVEL: { type: 'string', enum: ['debug', 'info', 'warn', 'error', 'silent'] },
     MEMBERDESK_CORS_ORIGINS: { type: 'string', pattern: `^${ORIGIN}(,${ORIGIN})*$` },
     MEMBERDESK_PUBLIC_RATE_PER_MINUTE: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' },
@@ -98,5 +102,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maskNames: ['1', 'true'].includes(present.MEMBERDESK_MASK_NAMES ?? '0'),
     smtpUrl: present.MEMBERDESK_SMTP_URL ?? null,
     emailFrom: present.MEMBERDESK_EMAIL_FROM?.toLowerCase() ?? null,
+    smtpListen: parseListen(present.MEMBERDESK_SMTP_LISTEN),
   };
+}
+
+/** `port`, `host:port` or `[ipv6]:port` (already matched by the schema) → where to listen; a bare port means all interfaces. */
+function parseListen(value: string | undefined): Config['smtpListen'] {
+  if (value === undefined) return null;
+  const at = value.lastIndexOf(':');
+  const port = Number(value.slice(at + 1));
+  if (port > 65535) {
+    const problem = 'MEMBERDESK_SMTP_LISTEN: port must be 0-65535';
+    throw new ConfigError(`invalid configuration: ${problem}`, [problem]);
+  }
+  const host = at < 0 ? '0.0.0.0' : value.slice(0, at).replace(/^\[(.*)\]$/, '$1');
+  return { host, port };
 }

@@ -4,6 +4,7 @@ import { ChannelRegistry } from '../channels/channel.js';
 import { EmailAdapter } from '../channels/email/email.adapter.js';
 import { createApp } from './app.js';
 import { startImapPollers } from './email/imap-runner.js';
+import { startSmtpReceiver } from './email/smtp-receiver.js';
 import { createCounterStore } from './http/rate-limit.js';
 import { bootstrap } from './bootstrap.js';
 import { systemClock, type Clock } from './clock.js';
@@ -50,6 +51,8 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
   services.delivery.start();
   const retention = startRetention(services, config.retentionMonths, log);
   const imap = startImapPollers(services, log);
+  // Inbound SMTP (MEMBERDESK_SMTP_LISTEN); off unless configured.
+  const smtp = config.smtpListen ? await startSmtpReceiver(services, log, config.smtpListen) : null;
   log.info('listening', { port, engine: db.engine, url: `http://127.0.0.1:${port}/` });
   return {
     services, server, port,
@@ -57,6 +60,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (retention) clearInterval(retention);
       await imap.stop();
+      await smtp?.stop();
       await services.delivery.stop();
       await counters.close();
       await ds.destroy();
