@@ -29,9 +29,11 @@ export class EmailChannel1764000000000 implements MigrationInterface {
     ], indices: [new TableIndex({ name: 'IDX_inbound_failure_mailbox', columnNames: ['mailboxId', 'id'] })] }), true);
     await qr.addColumn('message', new TableColumn({ name: 'rfcMessageId', type: 'varchar', length: '190', isNullable: true }));
     await qr.createIndex('message', new TableIndex({ name: 'IDX_message_rfc', columnNames: ['rfcMessageId'] }));
+    await qr.addColumn('member_identity', new TableColumn({ name: 'bouncedAt', type: 'datetime', precision: 3, isNullable: true }));
   }
 
   async down(qr: QueryRunner): Promise<void> {
+    await qr.dropColumn('member_identity', 'bouncedAt');
     await qr.dropIndex('message', 'IDX_message_rfc');
     await qr.dropColumn('message', 'rfcMessageId');
     await qr.dropTable('inbound_failure', true);

@@ -4,7 +4,7 @@ import { parseEmail, type ParsedEmail } from '../../channels/email/parse.js';
 import { findBodyMarker, threadCandidates, ticketNumberInSubject, verifyOurMessageId, type ThreadingSecret } from '../../channels/email/threading.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
-import { Delivery, InboundFailure, Mailbox, Message, TicketEvent } from '../db/entities/index.js';
+import { Delivery, InboundFailure, Mailbox, MemberIdentity, Message, Ticket, TicketEvent } from '../db/entities/index.js';
 import { row } from '../db/row.js';
 import type { FileStore } from '../files/file-store.js';
 import type { Logger } from '../logger.js';
@@ -89,6 +89,11 @@ export class EmailInboundService {
       if (!delivery || delivery.status === 'failed') return;
       await m.update(Delivery, { id: delivery.id }, { status: 'failed', lastError: reason });
       if (delivery.messageId) await m.update(Message, { id: delivery.messageId }, { deliveryState: 'failed' });
+      if (delivery.ticketId && recipient?.action === 'failed') {
+        // A hard bounce: the member's address is flagged so agents see it is not reachable.
+        const ticket = await m.findOne(Ticket, { where: { id: delivery.ticketId }, select: { id: true, memberId: true } });
+        if (ticket) await m.update(MemberIdentity, { memberId: ticket.memberId, kind: 'email' }, { bouncedAt: this.o.clock.now() });
+      }
       if (delivery.ticketId) {
         await m.insert(TicketEvent, row<TicketEvent>({ ticketId: delivery.ticketId, type: 'delivery.failed', actorType: 'system', actorId: null, data: { deliveryId: delivery.id, messageId: delivery.messageId, channel: 'email', reason }, createdAt: this.o.clock.now() }));
       }

@@ -26,7 +26,7 @@ export interface MemberView {
   tier: Tier;
   homeStore: string | null;
   /** Masked: reading them unmasked is the member-data-protection issue's audited path. */
-  identities: Array<{ kind: IdentityKind; masked: string }>;
+  identities: Array<{ kind: IdentityKind; masked: string; bouncedAt?: string }>;
   createdAt: string;
   updatedAt: string;
 }
@@ -128,7 +128,7 @@ export class MemberService {
     ]);
     return new Map(members.filter((mb) => mb.wrappedKey !== ERASED).map((mb) => [mb.id, {
       id: mb.id, name: this.opts.maskNames ? maskName(mb.name) : mb.name, tier: mb.tier, homeStore: mb.homeStore,
-      identities: identities.filter((i) => i.memberId === mb.id).map((i) => ({ kind: i.kind, masked: i.masked })),
+      identities: identities.filter((i) => i.memberId === mb.id).map((i) => ({ kind: i.kind, masked: i.masked, ...(i.bouncedAt ? { bouncedAt: i.bouncedAt.toISOString() } : {}) })),
       createdAt: mb.createdAt.toISOString(), updatedAt: mb.updatedAt.toISOString(),
     }]));
   }

@@ -1,3 +1,4 @@
+import { splitQuoted } from '../../channels/email/quote.js';
 import { seesAllDepartments, type Principal } from '../agents/principal.js';
 import { storeCondition, ticketVisible } from './ticket-access.js';
 import type { Database } from '../db/database.js';
@@ -58,6 +59,9 @@ export interface MessageView {
   deliveryState: string | null;
   meta: Record<string, unknown> | null;
   createdAt: string;
+  /** Email only: the new text and the quoted history below it. */
+  fresh?: string;
+  quoted?: string | null;
 }
 
 export interface EventView { id: number; type: string; actor: { type: string; id: number | null }; data: Record<string, unknown>; createdAt: string }
@@ -165,7 +169,14 @@ export function messageView(msg: Message): MessageView {
     author: { type: msg.authorType, agentId: msg.authorAgentId, memberId: msg.authorMemberId },
     text: msg.text, html: msg.html, attachments: msg.attachments ?? [], deliveryState: msg.deliveryState, meta: msg.meta,
     createdAt: msg.createdAt.toISOString(),
+    // Mail quotes its history below the new text: the console folds `quoted`; `text` keeps everything.
+    ...(msg.channel === 'email' && msg.direction === 'inbound' ? foldQuoted(msg.text) : {}),
   };
+}
+
+function foldQuoted(text: string): { fresh: string; quoted: string | null } {
+  const { fresh, quoted } = splitQuoted(text);
+  return { fresh, quoted: quoted.trim() ? quoted : null };
 }
 
 function iso(d: Date | null): string | null {

@@ -100,6 +100,17 @@ for (const engine of ENGINES) {
       expect((await w.services.db.read((m) => m.findOneByOrFail(Ticket, { id: first.ticketId }))).status).to.equal('closed');
     });
 
+    it('shows the new text of a mail apart from its quoted history, keeping both', async () => {
+      const body = '新的问题：积分什么时候到账？\n\n在 2026年11月20日 周五 10:00，客服 <service@desk.example> 写道：\n> 您好，已为您处理。\n> 谢谢';
+      const res = await receive(mail({ from: 'quote@example.com', subject: 'Re: 积分', messageId: '<quote-1@example.com>', body }));
+      if (!res.stored) throw new Error('not stored');
+      const ticket = await w.api('GET', `/api/tickets/${res.ticketId}`, { token: w.agentA.token });
+      const msg = ticket.body.messages[0];
+      expect(msg.fresh.trim()).to.equal('新的问题：积分什么时候到账？');
+      expect(msg.quoted).to.contain('您好，已为您处理');
+      expect(msg.text).to.contain('您好，已为您处理');
+    });
+
     it('never lets a stranger quoting a ticket number land on that ticket', async () => {
       const owner = await receive(mail({ from: 'owner@example.com', subject: 'My order', messageId: '<owner-1@example.com>', body: 'where is it' }));
       if (!owner.stored) throw new Error('not stored');

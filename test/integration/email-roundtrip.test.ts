@@ -69,5 +69,30 @@ for (const engine of ENGINES) {
       const other = await w.services.emailInbound.receive(mailbox, forwarded);
       expect(other.stored && other.ticketId).not.to.equal(first.ticketId);
     });
+
+    it('ties a hard bounce of our mail to its delivery and flags the member\'s address', async () => {
+      const mailbox = (await w.services.db.read((m) => m.findOneByOrFail(Mailbox, { address: 'service@desk.example' })));
+      const first = await w.services.emailInbound.receive(mailbox, Buffer.from('From: gone@example.com\r\nTo: service@desk.example\r\nSubject: hello\r\nMessage-ID: <gone-1@example.com>\r\n\r\nhi\r\n'));
+      if (!first.stored) throw new Error('not stored');
+      const before = sent.length;
+      await w.api('POST', `/api/tickets/${first.ticketId}/messages`, { token: w.agentA.token, body: { text: 'Hello again' } });
+      const out = await expectEventually(() => { const r = sent.slice(before).filter((m) => !m.headers.has('auto-submitted')); expect(r).to.have.length(1); return r[0]!; }, 10_000);
+      const dsn = [
+        'From: MAILER-DAEMON@mx.example.net', 'To: service@desk.example', 'Subject: Undelivered Mail Returned to Sender', 'Message-ID: <bounce-1@mx.example.net>',
+        'MIME-Version: 1.0', 'Content-Type: multipart/report; report-type=delivery-status; boundary="B"', '',
+        '--B', 'Content-Type: text/plain', '', 'Your message could not be delivered.', '',
+        '--B', 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.example.net', '',
+        'Final-Recipient: rfc822; gone@example.com', 'Action: failed', 'Status: 5.1.1', 'Diagnostic-Code: smtp; 550 5.1.1 User unknown', '',
+        '--B', 'Content-Type: text/rfc822-headers', '', `Message-ID: ${out.messageId}`, 'Subject: Re: hello', '', '--B--', '',
+      ].join('\r\n');
+      const outcome = await w.services.emailInbound.receive(mailbox, Buffer.from(dsn));
+      expect(outcome).to.deep.equal({ stored: false, ignored: 'bounce' });
+      const ticket = await w.api('GET', `/api/tickets/${first.ticketId}`, { token: w.supervisorA.token });
+      const reply = ticket.body.messages.find((m: { text: string }) => m.text === 'Hello again');
+      expect(reply.deliveryState).to.equal('failed');
+      expect(ticket.body.member.identities[0]).to.have.property('bouncedAt').that.is.a('string');
+      const events = (await w.api('GET', `/api/tickets/${first.ticketId}/events`, { token: w.supervisorA.token })).body.items;
+      expect(events.find((e: { type: string }) => e.type === 'delivery.failed').data.reason).to.contain('5.1.1');
+    });
   });
 }

@@ -32,5 +32,7 @@ export class MemberIdentity {
   @Column({ type: 'varchar', length: 1024 }) valueEnc: string;
   /** Display form that reveals no more than a masked console would (138****8000). */
   @Column({ type: 'varchar', length: 190 }) masked: string;
+  /** When mail to this address last bounced permanently: agents see the address is not reachable. */
+  @Column({ type: 'datetime', precision: 3, nullable: true }) bouncedAt: Date | null;
   @CreateDateColumn() createdAt: Date;
 }
