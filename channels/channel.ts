@@ -43,6 +43,8 @@ export interface OutboundMessage {
   subject: string;
   text: string;
   meta: Record<string, unknown> | null;
+  /** Files the agent attached, read from the file store at send time. */
+  attachments?: Array<{ name: string; contentType: string; content: Buffer }>;
 }
 
 export interface ChannelDescription {

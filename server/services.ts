@@ -62,13 +62,13 @@ export function buildServices(o: ServiceOptions): Services {
   if (!channels.get('phone')) channels.register(new PhoneAdapter());
   const members = new MemberService(o.db, o.vault, { maskNames: o.maskNames });
   const audit = new AuditLog(o.db, o.clock);
-  const delivery = new DeliveryWorker({ db: o.db, vault: o.vault, channels, clock: o.clock, log: o.log, pollMs: o.deliveryPollMs });
+  const files = new FileStore(path.join(o.dataDir ?? path.join(os.tmpdir(), `memberdesk-${process.pid}`), 'files'));
+  const delivery = new DeliveryWorker({ db: o.db, vault: o.vault, channels, clock: o.clock, log: o.log, pollMs: o.deliveryPollMs, files });
   const tickets = new TicketService({
     db: o.db, members, clock: o.clock, triager: o.triager ?? defaultTriager,
     sendsText: (c) => channels.get(c)?.describe().sendsText ?? false,
     afterCommit: (n) => { if (n.deliveries > 0) delivery.kick(); },
   });
-  const files = new FileStore(path.join(o.dataDir ?? path.join(os.tmpdir(), `memberdesk-${process.pid}`), 'files'));
   return {
     files,
     mailboxes: new MailboxService(o.db, o.vault),

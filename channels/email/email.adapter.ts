@@ -118,6 +118,7 @@ export class EmailAdapter implements ChannelAdapter {
       headers,
       text,
       html: textToHtml(text),
+      ...(message.attachments?.length ? { attachments: message.attachments.map((a) => ({ filename: a.name, contentType: a.contentType, content: a.content })) } : {}),
     };
   }
 }

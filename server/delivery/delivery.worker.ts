@@ -9,6 +9,7 @@ import { row } from '../db/row.js';
 import { identityAad } from '../members/identity.js';
 import type { Logger } from '../logger.js';
 import type { PiiVault } from '../security/pii-vault.js';
+import type { FileStore } from '../files/file-store.js';
 
 export interface DeliveryWorkerOptions {
   db: Database;
@@ -19,6 +20,8 @@ export interface DeliveryWorkerOptions {
   pollMs: number;
   batchSize?: number;
   maxAttempts?: number;
+  /** Where attached files are read from at send time. */
+  files?: FileStore;
   /** How long a claim holds; a process that dies mid-send releases its rows when this runs out. */
   claimMs?: number;
 }
@@ -166,6 +169,9 @@ export class DeliveryWorker {
       return {
         deliveryId: d.id, channel: d.channel, ticketId: ticket.id, ticketNumber: ticket.number ?? '', messageId: message.id,
         to, subject: ticket.subject, text: message.text, meta: message.meta,
+        attachments: this.o.files && message.attachments?.length
+          ? await Promise.all(message.attachments.map(async (a) => ({ name: a.name, contentType: a.contentType, content: await this.o.files!.get(a.path) })))
+          : undefined,
       };
     });
   }

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { InboundMessage } from '../../channels/channel.js';
+import type { InboundMessage, StoredAttachment } from '../../channels/channel.js';
 import type { CallLog } from '../../channels/phone/phone.adapter.js';
 import { callExternalId, callMeta, inboundFromCall } from '../../channels/phone/phone.adapter.js';
 import { canSeeDepartment, canSeeStore, storeScoped, type Principal } from '../agents/principal.js';
@@ -185,7 +185,7 @@ export class TicketService {
   // ── agent actions ────────────────────────────────────────────────────────
 
   /** A public reply (sent on the ticket's channel through a delivery row) or an internal note. */
-  async addMessage(p: Principal, ticketId: number, input: { text: string; visibility: 'public' | 'internal'; status?: TicketStatus }): Promise<{ messageId: number }> {
+  async addMessage(p: Principal, ticketId: number, input: { text: string; visibility: 'public' | 'internal'; status?: TicketStatus; attachments?: StoredAttachment[] }): Promise<{ messageId: number }> {
     let messageId = 0;
     await this.command(p, ticketId, async (m, ticket, events, now) => {
       if (!LIVE.includes(ticket.status) && ticket.status !== 'solved') {
@@ -201,6 +201,7 @@ export class TicketService {
         ticketId: ticket.id, direction: 'outbound', visibility: input.visibility, channel: ticket.channel, authorType: 'agent',
         authorAgentId: p.agentId, text: input.text, html: null, externalId: null, createdAt: now,
         meta: isPublic && ticket.channel === 'email' ? { email: await this.emailThread(m, ticket.id) } : null,
+        attachments: input.attachments?.length ? input.attachments : null,
         deliveryState: isPublic ? 'pending' : null,
       });
       if (isPublic) {

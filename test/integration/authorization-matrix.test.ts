@@ -81,6 +81,7 @@ const CASES: Record<string, Case> = {
   'post /channels/email/mailboxes/:id/rotate-token': { scoped: 'none', path: (f) => `/api/channels/email/mailboxes/${f.mailbox}/rotate-token` },
   'delete /channels/email/mailboxes/:id': { scoped: 'none', path: (f) => `/api/channels/email/mailboxes/${f.mailbox}` },
   'get /channels/email/failures': { scoped: 'none' },
+  'post /uploads': { scoped: 'none', path: () => '/api/uploads?name=note.txt', raw: (f) => `file ${f.n}`, contentType: 'text/plain' },
   'post /channels/email/inbound': {
     scoped: 'none', path: (f) => `/api/channels/email/inbound?mailbox=${f.mailboxAddress}`, contentType: 'message/rfc822',
     raw: (f) => `From: member${f.n}@example.com\r\nTo: ${f.mailboxAddress}\r\nSubject: Hello ${f.n}\r\nMessage-ID: <m${f.n}@example.com>\r\n\r\nHi\r\n`,

@@ -46,7 +46,11 @@ for (const engine of ENGINES) {
       expect(ack.inReplyTo).to.equal('<member-1@example.com>');
       expect((await w.api('GET', `/api/tickets/${first.ticketId}`, { token: w.agentA.token })).body.firstResponseAt).to.equal(null);
 
-      const reply = await w.api('POST', `/api/tickets/${first.ticketId}/messages`, { token: w.agentA.token, body: { text: '您好，已为您重新激活会员卡。' } });
+      const upload = await w.api('POST', '/api/uploads?name=%E6%BF%80%E6%B4%BB%E8%AF%B4%E6%98%8E.txt', { token: w.agentA.token, raw: '激活步骤：1. 打开 App 2. 出示会员码', contentType: 'text/plain' });
+      expect(upload.status).to.equal(201);
+      const forged = await w.api('POST', `/api/tickets/${first.ticketId}/messages`, { token: w.agentA.token, body: { text: 'x', attachments: [upload.body.token.replace(/.$/, (c: string) => (c === 'A' ? 'B' : 'A'))] } });
+      expect(forged.body.error.code).to.equal('INVALID_ATTACHMENT');
+      const reply = await w.api('POST', `/api/tickets/${first.ticketId}/messages`, { token: w.agentA.token, body: { text: '您好，已为您重新激活会员卡。', attachments: [upload.body.token] } });
       expect(reply.status).to.equal(201);
       const out = await expectEventually(() => { expect(sent).to.have.length(2); return sent[1]!; }, 10_000);
       expect(out.to && 'value' in out.to ? out.to.value[0]!.address : null).to.equal('li.lei@example.com');
@@ -55,6 +59,8 @@ for (const engine of ENGINES) {
       expect(out.headers.get('x-auto-response-suppress')).to.equal('All');
       expect(out.headers.has('auto-submitted')).to.equal(false);
       expect(out.text).to.contain('已为您重新激活会员卡');
+      expect(out.attachments.map((a) => a.filename)).to.deep.equal(['激活说明.txt']);
+      expect(out.attachments[0]!.content.toString('utf8')).to.equal('激活步骤：1. 打开 App 2. 出示会员码');
       await expectEventually(async () => {
         const t = await w.api('GET', `/api/tickets/${first.ticketId}`, { token: w.agentA.token });
         expect(t.body.messages.at(-1).deliveryState).to.equal('sent');

@@ -3,6 +3,9 @@ import { CHANNELS, PRIORITIES, TICKET_STATUSES, type Channel, type Priority, typ
 import type { Services } from '../../services.js';
 import { TICKET_SORTS, type TicketSort } from '../../tickets/ticket.queries.js';
 import { parseReveal, revealQuery } from './member.routes.js';
+import express from 'express';
+import { signUpload, verifyUpload } from '../../files/upload-token.js';
+import { ValidationError } from '../../errors.js';
 import { defineRoute, idParams, int, nullable, obj, oneOf, pageQuery, str, text, type ApiServices } from '../api.js';
 
 type Id = { id: number };
@@ -48,14 +51,38 @@ export function ticketRoutes(r: Router, auth: ApiServices, s: Services): void {
     summary: 'The ticket\'s history, oldest first: every change, who made it, when and why.',
   }, ({ principal, params, query }) => s.queries.events(principal, params.id, query));
 
-  defineRoute<Id, never, { text: string; visibility: 'public' | 'internal'; status?: TicketStatus }>(r, auth, {
+  defineRoute<Id, never, { text: string; visibility: 'public' | 'internal'; status?: TicketStatus; attachments?: string[] }>(r, auth, {
     method: 'post', path: '/tickets/:id/messages', tag: 'tickets', params: idParams, status: 201,
-    summary: 'Reply to the member on the ticket\'s channel (visibility public) or add an internal note; optionally change status at once.',
-    body: obj({ text: text(50_000), visibility: { ...oneOf(['public', 'internal']), default: 'public' }, status: oneOf(TICKET_STATUSES) }, ['text']),
+    summary: 'Reply to the member on the ticket\'s channel (visibility public) or add an internal note; optionally change status at once. '
+      + 'attachments: tokens from POST /api/uploads.',
+    body: obj({
+      text: text(50_000), visibility: { ...oneOf(['public', 'internal']), default: 'public' }, status: oneOf(TICKET_STATUSES),
+      attachments: { type: 'array', items: str({ minLength: 10, maxLength: 2000 }), maxItems: 10 },
+    }, ['text']),
   }, async ({ principal, params, body }) => {
-    const { messageId } = await s.tickets.addMessage(principal, params.id, body);
+    const secret = s.vault.subKey('uploads');
+    const attachments = (body.attachments ?? []).map((token, i) => {
+      const file = verifyUpload(token, secret);
+      if (!file) throw new ValidationError('an attachment token is not one POST /api/uploads issued', [{ field: `attachments.${i}`, message: 'is not a valid upload token' }], 'INVALID_ATTACHMENT');
+      return file;
+    });
+    const { messageId } = await s.tickets.addMessage(principal, params.id, { ...body, attachments });
     return { messageId, ticket: await s.queries.get(principal, params.id).catch(() => null) };
   });
+
+  defineRoute<Record<string, never>, { name: string }, never>(r, auth, {
+    method: 'post', path: '/uploads', tag: 'tickets', status: 201, bodyType: 'application/octet-stream',
+    query: obj({ name: text(200) }, ['name']),
+    summary: 'Upload a file (raw body, its own Content-Type, ≤ 10 MB) to attach to a reply; answers a token for the attachments of POST /tickets/:id/messages.',
+  }, async ({ query, req }) => {
+    if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
+      throw new ValidationError('send the file as the raw body', [{ field: 'body', message: 'is empty' }], 'INVALID_BODY');
+    }
+    const contentType = (req.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim().slice(0, 100);
+    const { path } = await s.files.put('attachments', req.body);
+    const file = { name: query.name.replace(/[\\/]/g, '_'), contentType, size: req.body.length, path };
+    return { token: signUpload(file, s.vault.subKey('uploads')), name: file.name, contentType, size: file.size };
+  }, express.raw({ type: () => true, limit: '10mb' }));
 
   const action = <B>(path: string, summary: string, body: Record<string, unknown>, run: (p: Parameters<typeof s.tickets.setStatus>[0], id: number, b: B) => Promise<void>) =>
     defineRoute<Id, never, B>(r, auth, { method: 'post', path: `/tickets/:id/${path}`, tag: 'tickets', params: idParams, summary, body },
