@@ -28,6 +28,8 @@ export interface InboundMessage {
   continueOpenTicket?: boolean;
   meta?: Record<string, unknown>;
   attachments?: StoredAttachment[];
+  /** Others addressed on the message (an email's Cc/To besides us): they may continue the ticket. */
+  participants?: Array<{ kind: IdentityKind; value: string }>;
   /** The provider's own message id when it differs from externalId's form (an email's Message-ID), for threading. */
   rfcMessageId?: string;
 }

@@ -30,9 +30,16 @@ export class EmailChannel1764000000000 implements MigrationInterface {
     await qr.addColumn('message', new TableColumn({ name: 'rfcMessageId', type: 'varchar', length: '190', isNullable: true }));
     await qr.createIndex('message', new TableIndex({ name: 'IDX_message_rfc', columnNames: ['rfcMessageId'] }));
     await qr.addColumn('member_identity', new TableColumn({ name: 'bouncedAt', type: 'datetime', precision: 3, isNullable: true }));
+    await qr.createTable(new Table({ name: 'ticket_participant', columns: [
+      { name: 'ticketId', type: 'integer', isPrimary: true },
+      { name: 'blindIndex', type: 'varchar', length: '64', isPrimary: true },
+      { name: 'masked', type: 'varchar', length: '190' },
+      { name: 'createdAt', type: 'datetime', precision: 3 },
+    ], indices: [new TableIndex({ name: 'IDX_ticket_participant_lookup', columnNames: ['blindIndex'] })] }), true);
   }
 
   async down(qr: QueryRunner): Promise<void> {
+    await qr.dropTable('ticket_participant', true);
     await qr.dropColumn('member_identity', 'bouncedAt');
     await qr.dropIndex('message', 'IDX_message_rfc');
     await qr.dropColumn('message', 'rfcMessageId');

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { In } from 'typeorm';
 import type { StoredAttachment } from '../../channels/channel.js';
 import { parseEmail, type ParsedEmail } from '../../channels/email/parse.js';
 import { findBodyMarker, threadCandidates, ticketNumberInSubject, verifyOurMessageId, type ThreadingSecret } from '../../channels/email/threading.js';
@@ -48,6 +49,7 @@ export class EmailInboundService {
       departmentId: mailbox.departmentId,
       threadTicketId: threadTicketId ?? undefined,
       continueOpenTicket: false,
+      participants: await this.participantsOf(mail, from),
       attachments,
       rfcMessageId: mail.messageId && mail.messageId.length <= 190 ? mail.messageId : undefined,
       meta: { email: { mailboxId: mailbox.id, charset: mail.charset, warnings: mail.warnings.slice(0, 5) } },
@@ -108,6 +110,13 @@ export class EmailInboundService {
       out.push({ name: (a.filename ?? 'attachment').slice(0, 200), contentType: a.contentType, size: a.size, path, contentId: a.contentId, inline: a.inline });
     }
     return out;
+  }
+
+  /** Everyone else the member addressed (To/Cc), minus our own mailboxes: they may join the conversation. */
+  private async participantsOf(mail: ParsedEmail, from: string): Promise<Array<{ kind: 'email'; value: string }>> {
+    const addresses = [...mail.to, ...mail.cc].map((a) => a.address).filter((a): a is string => !!a && a !== from);
+    const ours = addresses.length ? await this.o.db.read((m) => m.findBy(Mailbox, { address: In(addresses) })) : [];
+    return [...new Set(addresses)].filter((a) => !ours.some((b) => b.address === a)).slice(0, 20).map((value) => ({ kind: 'email' as const, value }));
   }
 
   private async isOurAddress(address: string): Promise<boolean> {

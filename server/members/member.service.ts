@@ -35,6 +35,18 @@ export class MemberService {
   /** `maskNames`: names count as PII too (MEMBERDESK_MASK_NAMES) and are shown masked unless revealed. */
   constructor(private readonly db: Database, private readonly vault: PiiVault, private readonly opts: { maskNames?: boolean } = {}) {}
 
+  /** Blind index and masked form of identities that may not be valid (participants): invalid ones are skipped. */
+  contactKeys(contacts: Array<{ kind: IdentityKind; value: string }>): Array<{ blindIndex: string; masked: string }> {
+    return contacts.flatMap((c) => {
+      try {
+        const value = normaliseIdentity(c.kind, c.value);
+        return [{ blindIndex: this.vault.blindIndex(c.kind, value), masked: maskIdentity(c.kind, value) }];
+      } catch {
+        return [];
+      }
+    });
+  }
+
   /** Who owns an identity (for scope checks before writing), found by blind index. */
   async findByIdentity(kind: IdentityKind, value: string): Promise<{ id: number; homeStore: string | null } | null> {
     const blindIndex = this.vault.blindIndex(kind, normaliseIdentity(kind, value));

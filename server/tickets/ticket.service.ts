@@ -73,7 +73,8 @@ export class TicketService {
       const { member, created: newMember } = await this.deps.members.resolveOrCreate(sql, msg.from);
       const now = this.deps.clock.now();
       // A member created just now has no ticket to continue.
-      const thread = newMember ? { ticket: null, followUpOf: null } : await this.findThread(store, member.id, msg, now);
+      const [sender] = this.deps.members.contactKeys([msg.from]);
+      const thread = newMember && msg.threadTicketId === undefined ? { ticket: null, followUpOf: null } : await this.findThread(store, member.id, sender?.blindIndex ?? null, msg, now);
       let ticket = thread.ticket;
       const events: PendingEvent[] = [];
       let created = false;
@@ -102,6 +103,9 @@ export class TicketService {
       });
       events.push({ type: 'message.received', data: { messageId, channel: msg.channel } });
       if (!created) await store.touchTicket(ticket.id, ticket.status, laterOf(ticket.lastMessageAt, msg.receivedAt), now, reopened);
+      if (msg.participants?.length) {
+        await store.addParticipants(ticket.id, this.deps.members.contactKeys(msg.participants).filter((p) => p.blindIndex !== sender?.blindIndex), now);
+      }
       if (created && thread.followUpOf) {
         await store.insertEvents(thread.followUpOf, { type: 'member', id: member.id }, [{ type: 'ticket.follow_up', data: { ticketId: ticket.id, number: ticket.number } }], now);
       }
@@ -395,14 +399,15 @@ export class TicketService {
    * their live ticket there. A reply to their solved ticket within the reopen window reopens it; to a
    * closed one (or solved longer ago) it opens a new ticket linked as its follow-up.
    */
-  private async findThread(store: TicketStore, memberId: number, msg: Pick<InboundMessage, 'channel' | 'threadTicketId' | 'continueOpenTicket'>, now: Date): Promise<{ ticket: ThreadTicket | null; followUpOf: number | null }> {
+  private async findThread(store: TicketStore, memberId: number, senderIndex: string | null, msg: Pick<InboundMessage, 'channel' | 'threadTicketId' | 'continueOpenTicket'>, now: Date): Promise<{ ticket: ThreadTicket | null; followUpOf: number | null }> {
     if (msg.threadTicketId !== undefined) {
       let hinted = await store.lockTicket(msg.threadTicketId);
       for (let hops = 0; hinted?.status === 'merged' && hinted.mergedIntoId && hops < 5; hops++) {
         hinted = await store.lockTicket(hinted.mergedIntoId);
       }
-      // Only the ticket's own member may continue it: a hint never hijacks someone else's conversation.
-      if (hinted && hinted.memberId === memberId) {
+      // Only the ticket's own member or a participant (Cc'd by the member) may continue it: a hint never hijacks someone else's conversation.
+      const mayContinue = hinted !== null && (hinted.memberId === memberId || (senderIndex !== null && (await store.isParticipant(hinted.id, senderIndex))));
+      if (hinted && mayContinue) {
         if (LIVE.includes(hinted.status)) return { ticket: hinted, followUpOf: null };
         const window = (this.deps.reopenWindowDays ?? 7) * 86_400_000;
         if (hinted.status === 'solved' && hinted.solvedAt && now.getTime() - hinted.solvedAt.getTime() <= window) return { ticket: hinted, followUpOf: null };

@@ -65,6 +65,17 @@ export class TicketStore {
     return row ? threadTicket(row) : null;
   }
 
+  async isParticipant(ticketId: number, blindIndex: string): Promise<boolean> {
+    return (await this.sql.rows('SELECT ticketId FROM ticket_participant WHERE ticketId = ? AND blindIndex = ?', [ticketId, blindIndex])).length > 0;
+  }
+
+  async addParticipants(ticketId: number, people: Array<{ blindIndex: string; masked: string }>, now: Date): Promise<void> {
+    for (const p of people) {
+      if (await this.isParticipant(ticketId, p.blindIndex)) continue;
+      await this.sql.run('INSERT INTO ticket_participant (ticketId, blindIndex, masked, createdAt) VALUES (?, ?, ?, ?)', [ticketId, p.blindIndex, p.masked, now]);
+    }
+  }
+
   async departmentExists(id: number): Promise<boolean> {
     return (await this.sql.rows('SELECT id FROM department WHERE id = ?', [id])).length > 0;
   }

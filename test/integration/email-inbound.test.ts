@@ -111,6 +111,22 @@ for (const engine of ENGINES) {
       expect(msg.text).to.contain('您好，已为您处理');
     });
 
+    it('lets someone the member Cc\'d continue the ticket, and nobody else', async () => {
+      const cc = Buffer.from('From: boss@example.com\r\nTo: service@desk.example\r\nCc: Assistant <assistant@example.com>\r\nSubject: Corporate account\r\nMessage-ID: <cc-1@example.com>\r\n\r\nplease help\r\n');
+      const first = await receive(cc);
+      if (!first.stored) throw new Error('not stored');
+      const byAssistant = await receive(mail({ from: 'assistant@example.com', subject: 'Re: Corporate account', messageId: '<cc-2@example.com>', inReplyTo: '<cc-1@example.com>', body: 'adding the invoice' }));
+      expect(byAssistant.stored && byAssistant.ticketId).to.equal(first.ticketId);
+      const number = (await w.services.db.read((m) => m.findOneByOrFail(Ticket, { id: first.ticketId }))).number;
+      const bySubject = await receive(mail({ from: 'assistant@example.com', subject: `[${number}] one more`, messageId: '<cc-3@example.com>', body: 'and the receipt' }));
+      expect(bySubject.stored && bySubject.ticketId).to.equal(first.ticketId);
+      const outsider = await receive(mail({ from: 'outsider@example.com', subject: 'Re: Corporate account', messageId: '<cc-4@example.com>', inReplyTo: '<cc-1@example.com>', body: 'me too' }));
+      expect(outsider.stored && outsider.ticketId).not.to.equal(first.ticketId);
+      const rows = await w.services.db.read((m) => m.query('SELECT * FROM ticket_participant'));
+      expect(JSON.stringify(rows)).not.to.contain('assistant@example.com');
+      expect(JSON.stringify(rows)).to.contain('a***@example.com');
+    });
+
     it('never lets a stranger quoting a ticket number land on that ticket', async () => {
       const owner = await receive(mail({ from: 'owner@example.com', subject: 'My order', messageId: '<owner-1@example.com>', body: 'where is it' }));
       if (!owner.stored) throw new Error('not stored');

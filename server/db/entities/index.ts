@@ -1,7 +1,7 @@
 import { Agent, AgentDepartment, AgentStore } from './agent.entity.js';
 import { AuditEntry } from './audit-entry.entity.js';
 import { PiiGrant } from './pii-grant.entity.js';
-import { InboundFailure, Mailbox } from './mailbox.entity.js';
+import { InboundFailure, Mailbox, TicketParticipant } from './mailbox.entity.js';
 import { Delivery } from './delivery.entity.js';
 import { Department } from './department.entity.js';
 import { Member, MemberIdentity } from './member.entity.js';
@@ -10,7 +10,7 @@ import { Setting } from './setting.entity.js';
 import { TicketEvent } from './ticket-event.entity.js';
 import { Ticket } from './ticket.entity.js';
 
-export { Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent };
+export { Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent };
 export type { Attachment } from './message.entity.js';
 
-export const ENTITIES = [Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent];
+export const ENTITIES = [Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent];

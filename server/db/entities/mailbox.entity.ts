@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** An email address members write to: where its mail is fetched from and which department it lands in. */
 @Entity('mailbox')
@@ -29,5 +29,18 @@ export class InboundFailure {
   /** Where the raw bytes are kept in the data directory's file store (they may hold member data: admins only). */
   @Column({ type: 'varchar', length: 255 }) rawPath: string;
   @Column({ type: 'integer' }) size: number;
+  @Column({ type: 'datetime', precision: 3 }) createdAt: Date;
+}
+
+/**
+ * Someone Cc'd on a member's mail to us: they may continue that ticket (threading by reply headers
+ * or ticket number). Kept as a blind index and a masked form, like every contact.
+ */
+@Entity('ticket_participant')
+@Index('IDX_ticket_participant_lookup', ['blindIndex'])
+export class TicketParticipant {
+  @PrimaryColumn({ type: 'integer' }) ticketId: number;
+  @PrimaryColumn({ type: 'varchar', length: 64 }) blindIndex: string;
+  @Column({ type: 'varchar', length: 190 }) masked: string;
   @Column({ type: 'datetime', precision: 3 }) createdAt: Date;
 }
