@@ -20,7 +20,7 @@ import { inbound, startWorld, TEST_PASSWORD, type TestWorld } from '../helpers/h
 type Caller = Exclude<Role, never> | 'none';
 type Scope = 'own' | 'otherStore' | 'otherDept';
 
-interface Fixture { mailbox: number; mailboxAddress: string; ticket: number; member: number; agent: number; department: number; grant: number; mergeTarget: number; freshDepartment: number; n: number }
+interface Fixture { message: number; mailbox: number; mailboxAddress: string; ticket: number; member: number; agent: number; department: number; grant: number; mergeTarget: number; freshDepartment: number; n: number }
 interface Case {
   /** The resource in the path: tickets and members are scoped by store and department; the rest by department; none → unscoped. */
   scoped: 'ticket' | 'member' | 'department' | 'grant' | 'agent' | 'none';
@@ -81,6 +81,7 @@ const CASES: Record<string, Case> = {
   'post /channels/email/mailboxes/:id/rotate-token': { scoped: 'none', path: (f) => `/api/channels/email/mailboxes/${f.mailbox}/rotate-token` },
   'delete /channels/email/mailboxes/:id': { scoped: 'none', path: (f) => `/api/channels/email/mailboxes/${f.mailbox}` },
   'get /channels/email/failures': { scoped: 'none' },
+  'get /tickets/:id/messages/:messageId/attachments/:index': { scoped: 'ticket', hidden: TICKET_HIDDEN, path: (f) => `/api/tickets/${f.ticket}/messages/${f.message}/attachments/0` },
   'post /uploads': { scoped: 'none', path: () => '/api/uploads?name=note.txt', raw: (f) => `file ${f.n}`, contentType: 'text/plain' },
   'post /channels/email/inbound': {
     scoped: 'none', path: (f) => `/api/channels/email/inbound?mailbox=${f.mailboxAddress}`, contentType: 'message/rfc822',
@@ -119,7 +120,9 @@ for (const engine of ENGINES) {
       const store = scope === 'otherStore' ? 'SH-002' : 'SH-001';
       const dept = scope === 'otherDept' ? w.deptB : w.deptA;
       const member = await w.services.members.create({ name: `Fixture ${n}`, homeStore: store, identities: { phone: `1360000${String(n).padStart(4, '0')}`, webchat: `matrix-${n}` } });
-      const ticket = await w.services.tickets.ingest(inbound({ channel: 'phone', from: { kind: 'phone', value: `1360000${String(n).padStart(4, '0')}` }, departmentId: dept }));
+      const file = await w.services.files.put('attachments', Buffer.from(`attachment ${n}`));
+      const ticket = await w.services.tickets.ingest(inbound({ channel: 'phone', from: { kind: 'phone', value: `1360000${String(n).padStart(4, '0')}` }, departmentId: dept,
+        attachments: [{ name: 'photo.txt', contentType: 'text/plain', size: 12, path: file.path }] }));
       // The same member's chat ticket, in the same department: what a merge may join.
       const mergeTarget = await w.services.tickets.ingest(inbound({ channel: 'webchat', from: { kind: 'webchat', value: `matrix-${n}` }, departmentId: dept }));
       const grantor = own ? w.supervisorA : w.admin;
@@ -127,7 +130,7 @@ for (const engine of ENGINES) {
       const freshDepartment = (await w.services.departments.create({ name: `Fresh ${n}` })).id;
       const mailboxAddress = `desk${n}@desk.example`;
       const mailbox = (await w.services.mailboxes.create({ address: mailboxAddress, departmentId: w.deptA })).mailbox.id;
-      return { mailbox, mailboxAddress, ticket: ticket.ticketId, member: member.id, agent: own ? w.agentA.agentId : w.agentB.agentId, department: own ? w.deptA : w.deptB, grant: grant!.id, mergeTarget: mergeTarget.ticketId, freshDepartment, n };
+      return { message: ticket.messageId, mailbox, mailboxAddress, ticket: ticket.ticketId, member: member.id, agent: own ? w.agentA.agentId : w.agentB.agentId, department: own ? w.deptA : w.deptB, grant: grant!.id, mergeTarget: mergeTarget.ticketId, freshDepartment, n };
     };
 
     it('has a case for every route in the route table', () => {

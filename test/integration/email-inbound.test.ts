@@ -175,6 +175,12 @@ for (const engine of ENGINES) {
       expect(msg.attachments).to.have.length.greaterThan(0);
       const bytes = await w.services.files.get(msg.attachments![0]!.path);
       expect(bytes.length).to.equal(msg.attachments![0]!.size);
+      const download = await fetch(`${w.baseUrl}/api/tickets/${outcome.ticketId}/messages/${outcome.messageId}/attachments/0`, { headers: { authorization: `Bearer ${w.agentA.token}` } });
+      expect(download.status).to.equal(200);
+      expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).to.equal(true);
+      expect(download.headers.get('content-disposition')).to.match(/^attachment; filename\*=UTF-8''/);
+      const hidden = await fetch(`${w.baseUrl}/api/tickets/${outcome.ticketId}/messages/${outcome.messageId}/attachments/0`, { headers: { authorization: `Bearer ${w.agentB.token}` } });
+      expect(hidden.status).to.equal(404);
     });
 
     it('shows mailbox settings without the IMAP password', async () => {

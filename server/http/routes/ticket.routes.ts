@@ -5,7 +5,8 @@ import { TICKET_SORTS, type TicketSort } from '../../tickets/ticket.queries.js';
 import { parseReveal, revealQuery } from './member.routes.js';
 import express from 'express';
 import { signUpload, verifyUpload } from '../../files/upload-token.js';
-import { ValidationError } from '../../errors.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
+import type { StoredAttachment } from '../../../channels/channel.js';
 import { defineRoute, idParams, int, nullable, obj, oneOf, pageQuery, str, text, type ApiServices } from '../api.js';
 
 type Id = { id: number };
@@ -83,6 +84,22 @@ export function ticketRoutes(r: Router, auth: ApiServices, s: Services): void {
     const file = { name: query.name.replace(/[\\/]/g, '_'), contentType, size: req.body.length, path };
     return { token: signUpload(file, s.vault.subKey('uploads')), name: file.name, contentType, size: file.size };
   }, express.raw({ type: () => true, limit: '10mb' }));
+
+  defineRoute<{ id: number; messageId: number; index: number }, never, never>(r, auth, {
+    method: 'get', path: '/tickets/:id/messages/:messageId/attachments/:index', tag: 'tickets',
+    params: obj({ id: int(), messageId: int(), index: { type: 'integer', minimum: 0, maximum: 100 } }, ['id', 'messageId', 'index']),
+    summary: 'Download an attachment of a message of a ticket you may see (inline images included).',
+  }, async ({ principal, params, res }) => {
+    const ticket = await s.queries.get(principal, params.id);
+    const message = ticket.messages.find((m) => m.id === params.messageId);
+    const file = (message?.attachments as StoredAttachment[] | undefined)?.[params.index];
+    if (!file) throw new NotFoundError('attachment');
+    const bytes = await s.files.get(file.path);
+    res.setHeader('Content-Type', file.contentType || 'application/octet-stream');
+    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.status(200).end(bytes);
+  });
 
   const action = <B>(path: string, summary: string, body: Record<string, unknown>, run: (p: Parameters<typeof s.tickets.setStatus>[0], id: number, b: B) => Promise<void>) =>
     defineRoute<Id, never, B>(r, auth, { method: 'post', path: `/tickets/:id/${path}`, tag: 'tickets', params: idParams, summary, body },
