@@ -18,6 +18,8 @@ export interface Config {
   tokenTtlMinutes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   deliveryPollMs: number;
+  /** Pause between two polls of each IMAP mailbox. */
+  imapPollMs: number;
   /** Exact origins (scheme://host[:port]) browsers may call /api from; empty: no cross-origin access. */
   corsOrigins: string[];
   /** Requests per minute and client IP to each public (token-less) endpoint. */
@@ -53,6 +55,7 @@ const envSchema = {
     MEMBERDESK_PREVIOUS_MASTER_KEYS: { type: 'string', pattern: '^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)(,([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=))*$' },
     MEMBERDESK_TOKEN_TTL_MINUTES: { type: 'string', pattern: '^[0-9]{1,6}$' },
     MEMBERDESK_DELIVERY_POLL_MS: { type: 'string', pattern: '^[0-9]{2,6}$' },
+    MEMBERDESK_IMAP_POLL_MS: { type: 'string', pattern: '^[1-9][0-9]{1,6}$' },
     MEMBERDESK_RETENTION_MONTHS: { type: 'string', pattern: '^[0-9]{1,3}$' },
     MEMBERDESK_MASK_NAMES: { type: 'string', enum: ['0', '1', 'true', 'false'] },
     MEMBERDESK_SMTP_URL: { type: 'string', pattern: '^smtps?://' },
@@ -94,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlMinutes: Number(present.MEMBERDESK_TOKEN_TTL_MINUTES ?? 12 * 60),
     logLevel: (present.LOG_LEVEL as Config['logLevel']) ?? 'info',
     deliveryPollMs: Number(present.MEMBERDESK_DELIVERY_POLL_MS ?? 1000),
+    imapPollMs: Number(present.MEMBERDESK_IMAP_POLL_MS ?? 30_000),
     // Browsers send origins in lower case.
     corsOrigins: present.MEMBERDESK_CORS_ORIGINS?.split(',').map((o) => o.trim().toLowerCase()) ?? [],
     publicRatePerMinute: Number(present.MEMBERDESK_PUBLIC_RATE_PER_MINUTE ?? 120),

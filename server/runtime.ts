@@ -50,7 +50,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
   const port = typeof address === 'object' && address ? address.port : config.port;
   services.delivery.start();
   const retention = startRetention(services, config.retentionMonths, log);
-  const imap = startImapPollers(services, log);
+  const imap = startImapPollers(services, log, { intervalMs: config.imapPollMs });
   // Inbound SMTP (MEMBERDESK_SMTP_LISTEN); off unless configured.
   const smtp = config.smtpListen ? await startSmtpReceiver(services, log, config.smtpListen) : null;
   log.info('listening', { port, engine: db.engine, url: `http://127.0.0.1:${port}/` });
