@@ -1,15 +1,13 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { In } from 'typeorm';
 import { createDataSource } from '../../server/db/data-source.js';
 import { Message, Ticket } from '../../server/db/entities/index.js';
 import { ENGINES } from '../helpers/engines.js';
+import { isRunning, startServer, stopServer, type ServerProcess, type Spawned } from '../helpers/server-process.js';
 
 /**
  * The issue's requirement: kill -9 of the server while a burst of 1,000 POST /api/calls is in flight,
@@ -17,83 +15,12 @@ import { ENGINES } from '../helpers/engines.js';
  * (no npx: its wrapper would survive the kill) on the real database of each engine.
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ADMIN_EMAIL = 'admin@crash.test';
 const ADMIN_PASSWORD = 'crash-test-password';
 const TOTAL = 1000;
 const CONCURRENCY = 40;
 const KILL_AFTER_CREATED = 300;
 const PHONES = Array.from({ length: 50 }, (_, i) => `1380013${String(1000 + i * 37).padStart(4, '0')}`);
-
-interface Exit { code: number | null; signal: NodeJS.Signals | null }
-
-interface Spawned {
-  child: ChildProcess;
-  /** Resolves with the exit code / signal once the process is gone. */
-  exited: Promise<Exit>;
-}
-
-interface ServerProcess extends Spawned {
-  port: number;
-  baseUrl: string;
-  /** The last lines of stdout and stderr, for failure messages. */
-  output(): string;
-}
-
-function isRunning(child: ChildProcess): boolean {
-  return child.exitCode === null && child.signalCode === null;
-}
-
-/** Spawns `node --import tsx server/main.ts` and resolves once it logs `listening` (with the port it picked). */
-function startServer(env: NodeJS.ProcessEnv, spawned: Spawned[], timeoutMs = 60_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const tail: string[] = [];
-  const remember = (line: string) => { tail.push(line); if (tail.length > 60) tail.shift(); };
-  const output = () => tail.join('\n');
-  const exited = new Promise<Exit>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-  // Registered at once, so that after() also kills a child that never got as far as listening.
-  spawned.push({ child, exited });
-  createInterface({ input: child.stderr! }).on('line', (line) => remember(`[stderr] ${line}`));
-  const stdout = createInterface({ input: child.stdout! });
-
-  return new Promise<ServerProcess>((resolve, reject) => {
-    let settled = false;
-    const fail = (why: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (isRunning(child)) child.kill('SIGKILL');
-      reject(new Error(`${why}\n--- server output ---\n${output()}`));
-    };
-    const timer = setTimeout(() => fail(`the server did not log "listening" within ${timeoutMs} ms`), timeoutMs);
-    child.once('error', (err) => fail(`could not spawn the server: ${err.message}`));
-    exited.then(({ code, signal }) => fail(`the server exited before listening (code ${code}, signal ${signal})`));
-    stdout.on('line', (line) => {
-      remember(line);
-      if (settled || !line.includes('"msg":"listening"')) return;
-      let port: unknown;
-      try { port = (JSON.parse(line) as { port?: unknown }).port; } catch { return; }
-      if (typeof port !== 'number' || port <= 0) return fail(`"listening" line without a port: ${line}`);
-      settled = true;
-      clearTimeout(timer);
-      resolve({ child, port, baseUrl: `http://127.0.0.1:${port}`, exited, output });
-    });
-  });
-}
-
-/** SIGTERM (graceful stop), then SIGKILL if it has not gone after `graceMs`. */
-async function stopServer(s: Spawned, graceMs = 15_000): Promise<Exit> {
-  if (!isRunning(s.child)) return s.exited;
-  s.child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const forced = new Promise<void>((resolve) => { timer = setTimeout(resolve, graceMs); });
-  await Promise.race([s.exited, forced]);
-  clearTimeout(timer);
-  if (isRunning(s.child)) s.child.kill('SIGKILL');
-  return s.exited;
-}
 
 async function post(baseUrl: string, urlPath: string, body: unknown, token?: string): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };

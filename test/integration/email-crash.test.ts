@@ -1,11 +1,8 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { ImapFlow } from 'imapflow';
 import mysql from 'mysql2/promise';
 import initSqlJs from 'sql.js';
@@ -15,6 +12,7 @@ import { Message, Ticket } from '../../server/db/entities/index.js';
 import { startDovecot, type RunningDovecot } from '../helpers/dovecot.js';
 import { ENGINES } from '../helpers/engines.js';
 import { expectEventually } from '../helpers/expect-eventually.js';
+import { isRunning, startServer, stopServer, type ServerProcess, type Spawned } from '../helpers/server-process.js';
 
 /**
  * kill -9 of the server while its IMAP poller works through a full mailbox, restart → every mail
@@ -27,7 +25,6 @@ import { expectEventually } from '../helpers/expect-eventually.js';
  * starts polling at once and is the one killed; the third drains the rest.
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ADMIN_EMAIL = 'admin@email-crash.test';
 const ADMIN_PASSWORD = 'email-crash-test-password';
 const MAILBOX_USER = 'service@email-crash.test';
@@ -38,75 +35,6 @@ const KILL_AFTER_STORED = 30;
 const ID_PREFIX = '<email-crash-';
 const messageIdOf = (i: number) => `${ID_PREFIX}${i}@senders.example>`;
 const senderOf = (i: number) => `member${String(i % SENDERS).padStart(2, '0')}@senders.example`;
-
-interface Exit { code: number | null; signal: NodeJS.Signals | null }
-
-interface Spawned {
-  child: ChildProcess;
-  exited: Promise<Exit>;
-}
-
-interface ServerProcess extends Spawned {
-  baseUrl: string;
-  /** Every line the process wrote, stderr lines prefixed with `[stderr] `. */
-  lines: string[];
-  /** The last lines, for failure messages. */
-  output(): string;
-}
-
-function isRunning(child: ChildProcess): boolean {
-  return child.exitCode === null && child.signalCode === null;
-}
-
-/** Spawns `node --import tsx server/main.ts` and resolves once it logs `listening` (with the port it picked). */
-function startServer(env: NodeJS.ProcessEnv, spawned: Spawned[], timeoutMs = 60_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  const output = () => lines.slice(-60).join('\n');
-  const exited = new Promise<Exit>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-  // Registered at once, so that after() also kills a child that never got as far as listening.
-  spawned.push({ child, exited });
-  createInterface({ input: child.stderr! }).on('line', (line) => lines.push(`[stderr] ${line}`));
-  const stdout = createInterface({ input: child.stdout! });
-
-  return new Promise<ServerProcess>((resolve, reject) => {
-    let settled = false;
-    const fail = (why: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (isRunning(child)) child.kill('SIGKILL');
-      reject(new Error(`${why}\n--- server output ---\n${output()}`));
-    };
-    const timer = setTimeout(() => fail(`the server did not log "listening" within ${timeoutMs} ms`), timeoutMs);
-    child.once('error', (err) => fail(`could not spawn the server: ${err.message}`));
-    exited.then(({ code, signal }) => fail(`the server exited before listening (code ${code}, signal ${signal})`));
-    stdout.on('line', (line) => {
-      lines.push(line);
-      if (settled || !line.includes('"msg":"listening"')) return;
-      let port: unknown;
-      try { port = (JSON.parse(line) as { port?: unknown }).port; } catch { return; }
-      if (typeof port !== 'number' || port <= 0) return fail(`"listening" line without a port: ${line}`);
-      settled = true;
-      clearTimeout(timer);
-      resolve({ child, baseUrl: `http://127.0.0.1:${port}`, exited, lines, output });
-    });
-  });
-}
-
-/** SIGTERM (graceful stop), then SIGKILL if it has not gone after `graceMs`. */
-async function stopServer(s: Spawned, graceMs = 15_000): Promise<Exit> {
-  if (!isRunning(s.child)) return s.exited;
-  s.child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const forced = new Promise<void>((resolve) => { timer = setTimeout(resolve, graceMs); });
-  await Promise.race([s.exited, forced]);
-  clearTimeout(timer);
-  if (isRunning(s.child)) s.child.kill('SIGKILL');
-  return s.exited;
-}
 
 async function api(baseUrl: string, method: string, urlPath: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = {};
