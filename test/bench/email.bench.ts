@@ -27,15 +27,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import mysql, { type PoolOptions, type RowDataPacket } from 'mysql2/promise';
+import mysql, { type RowDataPacket } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 import { systemClock } from '../../server/clock.js';
 import { Database } from '../../server/db/database.js';
-import { createDataSource } from '../../server/db/data-source.js';
 import { Mailbox } from '../../server/db/entities/index.js';
 import { silentLogger } from '../../server/logger.js';
 import { Keyring, PiiVault } from '../../server/security/pii-vault.js';
 import { buildServices } from '../../server/services.js';
+import { adminQuery, connectionOptions, databaseName, freshSchema, percentile, positiveInt } from './bench-kit.js';
 
 const DEFAULT_URL = 'mysql://root@127.0.0.1:3306/memberdesk_email_bench';
 const DEFAULT_FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures/email');
@@ -64,50 +64,10 @@ interface RunResult {
 
 // ── setup ──────────────────────────────────────────────────────────────────
 
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-  return n;
-}
 
-/** Connection options of the server alone, for CREATE/DROP DATABASE. */
-function serverOptions(url: URL): PoolOptions {
-  return {
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-    timezone: 'Z',
-    charset: 'utf8mb4_unicode_ci',
-  };
-}
 
-function databaseName(url: URL): string {
-  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  if (!/^\w+$/.test(name)) throw new Error(`DATABASE_URL must name a database (letters, digits, _), got ${JSON.stringify(name)}`);
-  return name;
-}
 
-async function adminQuery(url: URL, sql: string): Promise<void> {
-  const conn = await mysql.createConnection(serverOptions(url));
-  try {
-    await conn.query(sql);
-  } finally {
-    await conn.end();
-  }
-}
 
-/** An empty database with the project's schema, via its own migrations. */
-async function freshSchema(url: URL): Promise<DataSource> {
-  const name = databaseName(url);
-  await adminQuery(url, `DROP DATABASE IF EXISTS \`${name}\``);
-  await adminQuery(url, `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const ds = await createDataSource({ databaseUrl: url.toString(), dataDir: null });
-  await ds.runMigrations();
-  return ds;
-}
 
 // ── workload ───────────────────────────────────────────────────────────────
 
@@ -218,11 +178,6 @@ async function runQueue(items: readonly BenchMessage[], concurrency: number, wor
   return { count: items.length, seconds, perSecond: items.length / seconds, latencies, outcomes, errors };
 }
 
-/** Nearest-rank percentile of ascending values. */
-function percentile(sorted: Float64Array, p: number): number {
-  if (!sorted.length) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-}
 
 function latencyOf(r: RunResult, keep: (outcome: Outcome) => boolean): { n: number; p50: number; p99: number } {
   const picked = Float64Array.from(r.outcomes.flatMap((o, i) => (keep(o) ? [r.latencies[i]!] : [])));
@@ -245,7 +200,7 @@ async function main(): Promise<void> {
   const workload = buildWorkload(fixtures, count);
   const bytes = workload.reduce((sum, m) => sum + m.raw.length, 0);
 
-  const probe = await mysql.createConnection(serverOptions(url));
+  const probe = await mysql.createConnection(connectionOptions(url, false));
   const [version] = await probe.query<RowDataPacket[]>('SELECT VERSION() AS v');
   await probe.end();
   console.log(`MemberDesk email benchmark: ${count} messages (${(bytes / 1024 / 1024).toFixed(1)} MiB) from ${fixtures.length} fixtures, ` +

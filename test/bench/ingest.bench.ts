@@ -17,18 +17,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import mysql, { type Pool, type PoolConnection, type PoolOptions, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
+import mysql, { type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 import type { InboundMessage } from '../../channels/channel.js';
 import { systemClock } from '../../server/clock.js';
 import { Database } from '../../server/db/database.js';
-import { createDataSource } from '../../server/db/data-source.js';
 import { DEFAULT_CATEGORY } from '../../server/domain.js';
 import { silentLogger } from '../../server/logger.js';
 import { identityAad, maskIdentity, normaliseIdentity } from '../../server/members/identity.js';
 import { Keyring, PiiVault } from '../../server/security/pii-vault.js';
 import { buildServices } from '../../server/services.js';
 import { formatTicketNumber } from '../../server/tickets/status.js';
+import { adminQuery, connectionOptions, databaseName, freshSchema, percentile, positiveInt } from './bench-kit.js';
 
 const DEFAULT_URL = 'mysql://root@127.0.0.1:3306/memberdesk_bench';
 const MESSAGES_PER_SENDER = 5;
@@ -57,52 +57,10 @@ interface RowCounts { messages: number; tickets: number; members: number }
 
 // ── setup ──────────────────────────────────────────────────────────────────
 
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-  return n;
-}
 
-/** Connection options of the target database (or of the server alone, for CREATE/DROP DATABASE). */
-function connectionOptions(url: URL, withDatabase: boolean): PoolOptions {
-  return {
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-    database: withDatabase ? databaseName(url) : undefined,
-    // The same session settings TypeORM's pool uses (server/db/data-source.ts).
-    timezone: 'Z',
-    charset: 'utf8mb4_unicode_ci',
-  };
-}
 
-function databaseName(url: URL): string {
-  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  if (!/^\w+$/.test(name)) throw new Error(`DATABASE_URL must name a database (letters, digits, _), got ${JSON.stringify(name)}`);
-  return name;
-}
 
-async function adminQuery(url: URL, sql: string): Promise<void> {
-  const conn = await mysql.createConnection(connectionOptions(url, false));
-  try {
-    await conn.query(sql);
-  } finally {
-    await conn.end();
-  }
-}
 
-/** An empty database with the project's schema, via its own migrations. */
-async function freshSchema(url: URL): Promise<DataSource> {
-  const name = databaseName(url);
-  await adminQuery(url, `DROP DATABASE IF EXISTS \`${name}\``);
-  await adminQuery(url, `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const ds = await createDataSource({ databaseUrl: url.toString(), dataDir: null });
-  await ds.runMigrations();
-  return ds;
-}
 
 /** A deterministic shuffle, so that every run sees the same interleaving of senders. */
 function mulberry32(seed: number): () => number {
@@ -170,11 +128,6 @@ async function runQueue<T>(items: readonly T[], concurrency: number, work: (item
   return { count: items.length, seconds, perSecond: items.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
 }
 
-/** Nearest-rank percentile of ascending values. */
-function percentile(sorted: Float64Array, p: number): number {
-  if (!sorted.length) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-}
 
 function summary(label: string, unit: string, r: PhaseResult): string {
   return `${label} ${r.count} ${unit} in ${r.seconds.toFixed(1)} s: ${Math.round(r.perSecond)} ${unit}/s, ` +
