@@ -24,16 +24,7 @@ export class Database {
   constructor(readonly ds: DataSource, readonly engine: Engine) {}
 
   async tx<T>(fn: (m: EntityManager) => Promise<T>, opts: TxOptions = {}): Promise<T> {
-    const attempts = opts.attempts ?? 6;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.serial(() => (this.engine === 'mysql' ? this.mysqlTx(fn) : this.ds.transaction(fn)));
-      } catch (err) {
-        const retryable = isDeadlock(err) || (opts.retryOnConflict === true && isUniqueViolation(err));
-        if (!retryable || attempt >= attempts) throw err;
-        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
-      }
-    }
+    return retrying(() => this.serial(() => (this.engine === 'mysql' ? this.mysqlTx(fn) : this.ds.transaction(fn))), opts);
   }
 
   /**
@@ -42,16 +33,7 @@ export class Database {
    */
   async sqlTx<T>(fn: (sql: SqlSession) => Promise<T>, opts: TxOptions = {}): Promise<T> {
     if (this.engine !== 'mysql') return this.tx((m) => fn(sqlSession(m, this.engine)), opts);
-    const attempts = opts.attempts ?? 6;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.rawMysqlTx(fn);
-      } catch (err) {
-        const retryable = isDeadlock(err) || (opts.retryOnConflict === true && isUniqueViolation(err));
-        if (!retryable || attempt >= attempts) throw err;
-        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
-      }
-    }
+    return retrying(() => this.rawMysqlTx(fn), opts);
   }
 
   private async rawMysqlTx<T>(fn: (sql: SqlSession) => Promise<T>): Promise<T> {
@@ -119,6 +101,20 @@ export class Database {
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+}
+
+/** Runs a whole transaction again on deadlock (and, when asked, on a unique-index conflict), with a little jitter. */
+async function retrying<T>(run: () => Promise<T>, opts: TxOptions): Promise<T> {
+  const attempts = opts.attempts ?? 6;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      const retryable = isDeadlock(err) || (opts.retryOnConflict === true && isUniqueViolation(err));
+      if (!retryable || attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+    }
   }
 }
 

@@ -56,3 +56,16 @@ export function percentile(sorted: Float64Array, p: number): number {
   if (!sorted.length) return 0;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 }
+
+/**
+ * The MariaDB database a benchmark may drop and recreate: DATABASE_URL or the default; its name must
+ * contain "bench" so that a production URL in the environment is refused.
+ */
+export function benchTarget(defaultUrl: string): { url: URL; name: string; explicit: boolean } {
+  const explicitUrl = process.env.DATABASE_URL;
+  const url = new URL(explicitUrl || defaultUrl);
+  if (!/^mysql:$/.test(url.protocol)) throw new Error(`DATABASE_URL must be a mysql:// URL, got ${url.protocol}`);
+  const name = databaseName(url);
+  if (!/bench/i.test(name)) throw new Error(`refusing to drop and recreate database "${name}": the benchmark database's name must contain "bench"`);
+  return { url, name, explicit: Boolean(explicitUrl) };
+}

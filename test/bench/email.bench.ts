@@ -35,7 +35,7 @@ import { Mailbox } from '../../server/db/entities/index.js';
 import { silentLogger } from '../../server/logger.js';
 import { Keyring, PiiVault } from '../../server/security/pii-vault.js';
 import { buildServices } from '../../server/services.js';
-import { adminQuery, connectionOptions, databaseName, freshSchema, percentile, positiveInt } from './bench-kit.js';
+import { adminQuery, benchTarget, connectionOptions, freshSchema, percentile, positiveInt } from './bench-kit.js';
 
 const DEFAULT_URL = 'mysql://root@127.0.0.1:3306/memberdesk_email_bench';
 const DEFAULT_FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures/email');
@@ -188,11 +188,7 @@ function latencyOf(r: RunResult, keep: (outcome: Outcome) => boolean): { n: numb
 // ── main ───────────────────────────────────────────────────────────────────
 
 async function main(): Promise<void> {
-  const explicitUrl = process.env.DATABASE_URL;
-  const url = new URL(explicitUrl || DEFAULT_URL);
-  if (!/^mysql:$/.test(url.protocol)) throw new Error(`DATABASE_URL must be a mysql:// URL, got ${url.protocol}`);
-  const name = databaseName(url);
-  if (!/bench/i.test(name)) throw new Error(`refusing to drop and recreate database "${name}": the benchmark database's name must contain "bench"`);
+  const { url, name, explicit: explicitUrl } = benchTarget(DEFAULT_URL);
   const count = positiveInt('BENCH_MESSAGES', 5_000);
   const concurrency = positiveInt('BENCH_CONCURRENCY', 8);
   const fixtureDir = process.env.BENCH_FIXTURES || DEFAULT_FIXTURES;

@@ -28,7 +28,7 @@ import { identityAad, maskIdentity, normaliseIdentity } from '../../server/membe
 import { Keyring, PiiVault } from '../../server/security/pii-vault.js';
 import { buildServices } from '../../server/services.js';
 import { formatTicketNumber } from '../../server/tickets/status.js';
-import { adminQuery, connectionOptions, databaseName, freshSchema, percentile, positiveInt } from './bench-kit.js';
+import { adminQuery, benchTarget, connectionOptions, freshSchema, percentile, positiveInt } from './bench-kit.js';
 
 const DEFAULT_URL = 'mysql://root@127.0.0.1:3306/memberdesk_bench';
 const MESSAGES_PER_SENDER = 5;
@@ -296,11 +296,7 @@ function timeIngestCrypto(workload: readonly BenchMessage[]): number {
 }
 
 async function main(): Promise<void> {
-  const explicitUrl = process.env.DATABASE_URL;
-  const url = new URL(explicitUrl || DEFAULT_URL);
-  if (!/^mysql:$/.test(url.protocol)) throw new Error(`DATABASE_URL must be a mysql:// URL, got ${url.protocol}`);
-  const name = databaseName(url);
-  if (!/bench/i.test(name)) throw new Error(`refusing to drop and recreate database "${name}": the benchmark database's name must contain "bench"`);
+  const { url, name, explicit: explicitUrl } = benchTarget(DEFAULT_URL);
   const messages = positiveInt('BENCH_MESSAGES', 20_000);
   const concurrency = positiveInt('BENCH_CONCURRENCY', 16);
   const senders = Math.max(1, Math.round(messages / MESSAGES_PER_SENDER));

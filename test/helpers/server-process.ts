@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -73,4 +74,21 @@ export async function stopServer(s: Spawned, graceMs = 15_000): Promise<Exit> {
   clearTimeout(timer);
   if (isRunning(s.child)) s.child.kill('SIGKILL');
   return s.exited;
+}
+
+/**
+ * The environment of a crash-test server: a port of its own choosing, no demo, a known admin and a
+ * fresh master key; `databaseUrl` null means the embedded database in `dataDir`.
+ */
+export function serverEnv(o: { dataDir: string; databaseUrl: string | null; adminEmail: string; adminPassword: string; extra?: Record<string, string> }): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, PORT: '0', HOST: '127.0.0.1', MEMBERDESK_DATA_DIR: o.dataDir, MEMBERDESK_DEMO: '0',
+    MEMBERDESK_ADMIN_EMAIL: o.adminEmail, MEMBERDESK_ADMIN_PASSWORD: o.adminPassword,
+    MEMBERDESK_MASTER_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'info', ...o.extra,
+  };
+  // Settings of the developer's own shell must not leak into the child (another key file, mail servers).
+  for (const key of ['MEMBERDESK_MASTER_KEY_FILE', 'MEMBERDESK_SMTP_URL', 'MEMBERDESK_SMTP_LISTEN']) delete env[key];
+  if (o.databaseUrl) env.DATABASE_URL = o.databaseUrl;
+  else delete env.DATABASE_URL;
+  return env;
 }

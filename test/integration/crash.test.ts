@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,7 @@ import { In } from 'typeorm';
 import { createDataSource } from '../../server/db/data-source.js';
 import { Message, Ticket } from '../../server/db/entities/index.js';
 import { ENGINES } from '../helpers/engines.js';
-import { isRunning, startServer, stopServer, type ServerProcess, type Spawned } from '../helpers/server-process.js';
+import { isRunning, serverEnv, startServer, stopServer, type ServerProcess, type Spawned } from '../helpers/server-process.js';
 
 /**
  * The issue's requirement: kill -9 of the server while a burst of 1,000 POST /api/calls is in flight,
@@ -132,20 +131,7 @@ for (const engine of ENGINES) {
     });
 
     it('stores every call that got a 201 exactly once after kill -9 mid-burst and a restart', async () => {
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        MEMBERDESK_DATA_DIR: dataDir,
-        MEMBERDESK_DEMO: '0',
-        MEMBERDESK_ADMIN_EMAIL: ADMIN_EMAIL,
-        MEMBERDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        MEMBERDESK_MASTER_KEY: randomBytes(32).toString('hex'),
-        LOG_LEVEL: 'info',
-      };
-      delete env.MEMBERDESK_MASTER_KEY_FILE;
-      if (target!.databaseUrl) env.DATABASE_URL = target!.databaseUrl;
-      else delete env.DATABASE_URL;
+      const env = serverEnv({ dataDir, databaseUrl: target!.databaseUrl, adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD });
 
       // ── the burst, and kill -9 in the middle of it ──────────────────────────
       const first = await startServer(env, servers);

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +11,7 @@ import { Message, Ticket } from '../../server/db/entities/index.js';
 import { startDovecot, type RunningDovecot } from '../helpers/dovecot.js';
 import { ENGINES } from '../helpers/engines.js';
 import { expectEventually } from '../helpers/expect-eventually.js';
-import { isRunning, startServer, stopServer, type ServerProcess, type Spawned } from '../helpers/server-process.js';
+import { isRunning, serverEnv, startServer, stopServer, type ServerProcess, type Spawned } from '../helpers/server-process.js';
 
 /**
  * kill -9 of the server while its IMAP poller works through a full mailbox, restart → every mail
@@ -143,23 +142,7 @@ for (const engine of ENGINES) {
     });
 
     it('stores every polled mail exactly once after kill -9 mid-mailbox and a restart', async () => {
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        MEMBERDESK_DATA_DIR: dataDir,
-        MEMBERDESK_DEMO: '0',
-        MEMBERDESK_ADMIN_EMAIL: ADMIN_EMAIL,
-        MEMBERDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        MEMBERDESK_MASTER_KEY: randomBytes(32).toString('hex'),
-        MEMBERDESK_IMAP_POLL_MS: '100',
-        LOG_LEVEL: 'info',
-      };
-      delete env.MEMBERDESK_MASTER_KEY_FILE;
-      delete env.MEMBERDESK_SMTP_URL;
-      delete env.MEMBERDESK_SMTP_LISTEN;
-      if (target!.databaseUrl) env.DATABASE_URL = target!.databaseUrl;
-      else delete env.DATABASE_URL;
+      const env = serverEnv({ dataDir, databaseUrl: target!.databaseUrl, adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD, extra: { MEMBERDESK_IMAP_POLL_MS: '100' } });
 
       // ── the mailbox, configured through the API ─────────────────────────────
       const setup = await startServer(env, servers);
