@@ -35,6 +35,8 @@ export interface Config {
   emailFrom: string | null;
   /** Inbound SMTP receiver (server/email/smtp-receiver.ts): where it listens; null = off. */
   smtpListen: { host: string; port: number } | null;
+  /** Where attachments and raw failed mail go: the data directory or the database. */
+  fileStore: 'dir' | 'db';
 }
 
 /** One origin, spaces around it allowed: scheme and host (and port), no path, no trailing slash. */
@@ -62,6 +64,7 @@ const envSchema = {
     MEMBERDESK_EMAIL_FROM: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' },
     // Inbound SMTP: `2525` (all interfaces), `127.0.0.1:2525` or `[::1]:2525`.
     MEMBERDESK_SMTP_LISTEN: { type: 'string', pattern: '^(([^\\s:\\[\\]]+|\\[[0-9A-Fa-f:.]+\\]):)?[0-9]{1,5}$' },
+    MEMBERDESK_FILE_STORE: { type: 'string', enum: ['dir', 'db'] },
     LOG_LEVEL: { type: 'string', enum: ['debug', 'info', 'warn', 'error', 'silent'] },
     MEMBERDESK_CORS_ORIGINS: { type: 'string', pattern: `^${ORIGIN}(,${ORIGIN})*$` },
     MEMBERDESK_PUBLIC_RATE_PER_MINUTE: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' },
@@ -107,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: present.MEMBERDESK_SMTP_URL ?? null,
     emailFrom: present.MEMBERDESK_EMAIL_FROM?.toLowerCase() ?? null,
     smtpListen: parseListen(present.MEMBERDESK_SMTP_LISTEN),
+    fileStore: (present.MEMBERDESK_FILE_STORE as Config['fileStore'] | undefined) ?? 'dir',
   };
 }
 

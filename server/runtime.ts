@@ -34,7 +34,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
   const vault = await PiiVault.open(db, keyring);
   const services = buildServices({
     db, vault, channels: configuredChannels(config, vault), clock: opts.clock ?? systemClock, log,
-    tokenTtlMinutes: config.tokenTtlMinutes, deliveryPollMs: config.deliveryPollMs, maskNames: config.maskNames, dataDir: config.dataDir,
+    tokenTtlMinutes: config.tokenTtlMinutes, deliveryPollMs: config.deliveryPollMs, maskNames: config.maskNames, dataDir: config.dataDir, fileStore: config.fileStore,
   });
   await bootstrap(services, { adminEmail: config.adminEmail, adminPassword: config.adminPassword, print }, log);
   if (config.demo && (await seedDemo(services, log))) {

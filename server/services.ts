@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ChannelRegistry } from '../channels/channel.js';
 import { EmailInboundService } from './email/email-inbound.service.js';
 import { MailboxService } from './email/mailbox.service.js';
-import { FileStore } from './files/file-store.js';
+import { ConfiguredFileStore, DatabaseFileStore, DirectoryFileStore, type FileBackend, type FileStore } from './files/file-store.js';
 import { PhoneAdapter } from '../channels/phone/phone.adapter.js';
 import { AgentService } from './agents/agent.service.js';
 import { AuditLog } from './audit/audit-log.js';
@@ -54,6 +54,8 @@ export interface ServiceOptions {
   maskNames?: boolean;
   /** Root of the file store (attachments, raw mail); a temporary directory when absent (tests). */
   dataDir?: string;
+  /** Attachments in the data directory (default) or the database. */
+  fileStore?: FileBackend;
 }
 
 /** Wires the domain together; no transport here, so tests and the server share it. */
@@ -62,7 +64,9 @@ export function buildServices(o: ServiceOptions): Services {
   if (!channels.get('phone')) channels.register(new PhoneAdapter());
   const members = new MemberService(o.db, o.vault, { maskNames: o.maskNames });
   const audit = new AuditLog(o.db, o.clock);
-  const files = new FileStore(path.join(o.dataDir ?? path.join(os.tmpdir(), `memberdesk-${process.pid}`), 'files'));
+  const files = new ConfiguredFileStore(o.fileStore ?? 'dir',
+    new DirectoryFileStore(path.join(o.dataDir ?? path.join(os.tmpdir(), `memberdesk-${process.pid}`), 'files')),
+    new DatabaseFileStore(o.db));
   const delivery = new DeliveryWorker({ db: o.db, vault: o.vault, channels, clock: o.clock, log: o.log, pollMs: o.deliveryPollMs, files });
   const tickets = new TicketService({
     db: o.db, members, clock: o.clock, triager: o.triager ?? defaultTriager,

@@ -116,8 +116,12 @@ export function findBodyMarker(text: string, secret: ThreadingSecret): number | 
   return null;
 }
 
-/** Reply/forward prefixes stripped from subjects, English and Chinese (simplified and traditional). */
-const PREFIX_RE = /^\s*(?:re|fwd|fw|回复|答复|转发|回覆)[:：]\s*/i;
+/**
+ * Reply/forward prefixes stripped from subjects: English, Chinese (simplified and traditional), and
+ * what European clients write (French `RE :`/`TR :`, German `AW:`/`WG:`, Nordic `SV:`/`VS:`), also
+ * numbered (`Re[2]:`, `Re^3:`).
+ */
+const PREFIX_RE = /^\s*(?:re|fwd|fw|aw|wg|tr|sv|vs|回复|答复|转发|回覆)(?:\[\d+\]|\^\d+)?\s?[:：]\s*/i;
 
 /** The subject without any stack of reply/forward prefixes, whitespace collapsed. */
 export function normaliseSubject(subject: string): string {

@@ -92,6 +92,8 @@ describe('email threading: subjects', () => {
     expect(normaliseSubject('RE: FW: Fw: re: fwd: Points')).to.equal('Points');
     expect(normaliseSubject('答复：转发: 回覆：会员卡  未收到')).to.equal('会员卡 未收到');
     expect(normaliseSubject('  Re:   Re:\tlate   delivery ')).to.equal('late delivery');
+    expect(normaliseSubject('RE : TR : Carte non reçue')).to.equal('Carte non reçue');
+    expect(normaliseSubject('AW: WG: Re[2]: Re^3: SV: Karte')).to.equal('Karte');
   });
 
   it('leaves words that only look like prefixes', () => {

@@ -2,13 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { FileStore } from '../../server/files/file-store.js';
+import { DirectoryFileStore } from '../../server/files/file-store.js';
 
-describe('file store', () => {
+describe('file store: directory backend', () => {
   it('stores the same content once, even when many writers race for it', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'md-files-'));
     try {
-      const store = new FileStore(dir);
+      const store = new DirectoryFileStore(dir);
       const bytes = Buffer.from('same attachment in many mails');
       const results = await Promise.all(Array.from({ length: 25 }, () => store.put('attachments', bytes)));
       expect(new Set(results.map((r) => r.path)).size).to.equal(1);

@@ -7,10 +7,11 @@ import { Department } from './department.entity.js';
 import { Member, MemberIdentity } from './member.entity.js';
 import { Message } from './message.entity.js';
 import { Setting } from './setting.entity.js';
+import { FileChunk, FileObject } from './stored-file.entity.js';
 import { TicketEvent } from './ticket-event.entity.js';
 import { Ticket } from './ticket.entity.js';
 
-export { Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent };
+export { FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent };
 export type { Attachment } from './message.entity.js';
 
-export const ENTITIES = [Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent];
+export const ENTITIES = [FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent];
