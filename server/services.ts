@@ -19,6 +19,12 @@ import { TokenSigner } from './security/token.js';
 import { TicketQueries } from './tickets/ticket.queries.js';
 import { TicketService } from './tickets/ticket.service.js';
 import { defaultTriager, type Triager } from './triage/triager.js';
+import { signAckToken } from '../sla/ack-token.js';
+import { EscalationService } from '../sla/escalation.service.js';
+import { SlaScheduler } from '../sla/scheduler.js';
+import { SlaConfig } from '../sla/sla-config.js';
+import { SlaService } from '../sla/sla.service.js';
+import { SlaAdminService } from '../sla/sla-admin.service.js';
 
 export interface Services {
   db: Database;
@@ -38,6 +44,11 @@ export interface Services {
   files: FileStore;
   mailboxes: MailboxService;
   emailInbound: EmailInboundService;
+  slaConfig: SlaConfig;
+  sla: SlaService;
+  slaScheduler: SlaScheduler;
+  escalations: EscalationService;
+  slaAdmin: SlaAdminService;
 }
 
 export interface ServiceOptions {
@@ -56,6 +67,10 @@ export interface ServiceOptions {
   dataDir?: string;
   /** Attachments in the data directory (default) or the database. */
   fileStore?: FileBackend;
+  /** Base URL of the console in links sent to staff (alert emails, Slack buttons). */
+  publicUrl?: string;
+  /** Staff notification channels configured (rows are written only for these). */
+  notifyChannels?: { slack: boolean; email: boolean };
 }
 
 /** Wires the domain together; no transport here, so tests and the server share it. */
@@ -68,13 +83,43 @@ export function buildServices(o: ServiceOptions): Services {
     new DirectoryFileStore(path.join(o.dataDir ?? path.join(os.tmpdir(), `memberdesk-${process.pid}`), 'files')),
     new DatabaseFileStore(o.db));
   const delivery = new DeliveryWorker({ db: o.db, vault: o.vault, channels, clock: o.clock, log: o.log, pollMs: o.deliveryPollMs, files });
+  const publicUrl = (o.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
+  const ackSecret = o.vault.subKey('sla-ack');
+  const slaConfig = new SlaConfig(o.db);
+  const notifyChannels = o.notifyChannels ?? { slack: false, email: false };
+  const sla = new SlaService({
+    db: o.db, config: slaConfig, clock: o.clock, channels: () => notifyChannels,
+    links: {
+      ticketUrl: (id) => `${publicUrl}/#/tickets/${id}`,
+      // A week to act on an alert email; after that the console is the way.
+      ackUrl: (alertId, agentId) => `${publicUrl}/sla/ack/${signAckToken(alertId, agentId, new Date(o.clock.now().getTime() + 7 * 86_400_000), ackSecret)}`,
+    },
+  });
+  const slaScheduler = new SlaScheduler({ db: o.db, sla, clock: o.clock, log: o.log });
+  // One recompute at a time; a change during one runs another after it.
+  let recomputing: Promise<void> | null = null;
+  let recomputeAgain = false;
+  const recompute = (): void => {
+    if (recomputing) { recomputeAgain = true; return; }
+    recomputing = sla.recomputeLive()
+      .then((n) => { o.log.info('sla recomputed live tickets', { tickets: n }); const at = sla.takeEarliestCheck(); if (at) slaScheduler.wakeBy(at); })
+      .catch((err) => o.log.error('sla recompute failed', { error: String(err) }))
+      .finally(() => { recomputing = null; if (recomputeAgain) { recomputeAgain = false; recompute(); } });
+  };
   const tickets = new TicketService({
     db: o.db, members, clock: o.clock, triager: o.triager ?? defaultTriager,
     sendsText: (c) => channels.get(c)?.describe().sendsText ?? false,
-    afterCommit: (n) => { if (n.deliveries > 0) delivery.kick(); },
+    onEvents: (sql, ticketId, events, now) => sla.onTicketEvents(sql, ticketId, events, now),
+    afterCommit: (n) => {
+      if (n.deliveries > 0) delivery.kick();
+      const check = sla.takeEarliestCheck();
+      if (check) slaScheduler.wakeBy(check);
+    },
   });
   return {
-    files,
+    files, slaConfig, sla, slaScheduler,
+    slaAdmin: new SlaAdminService({ db: o.db, config: slaConfig, onChange: () => recompute() }),
+    escalations: new EscalationService({ db: o.db, clock: o.clock, sla, tickets }),
     mailboxes: new MailboxService(o.db, o.vault),
     emailInbound: new EmailInboundService({ db: o.db, tickets, files, clock: o.clock, log: o.log, secret: o.vault.subKey('email-threading') }),
     db: o.db, vault: o.vault, clock: o.clock, log: o.log, channels, tickets, members, delivery,

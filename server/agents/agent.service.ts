@@ -19,13 +19,14 @@ export interface AgentInput {
   role?: Role;
   active?: boolean;
   locale?: string;
+  slackUserId?: string | null;
   departmentIds?: number[];
   /** Stores the agent is bound to (empty: all stores). */
   stores?: string[];
 }
 
 export interface AgentView {
-  id: number; name: string; email: string; role: Role; active: boolean; locale: string; departmentIds: number[]; stores: string[]; createdAt: string;
+  id: number; name: string; email: string; role: Role; active: boolean; locale: string; slackUserId: string | null; departmentIds: number[]; stores: string[]; createdAt: string;
 }
 
 export class AgentService {
@@ -80,7 +81,7 @@ export class AgentService {
       await assertDepartments(m, input.departmentIds ?? []);
       const res = await m.insert(Agent, {
         name: input.name, email: input.email.toLowerCase(), passwordHash, role: input.role ?? 'agent',
-        active: input.active ?? true, locale: input.locale ?? 'zh-CN',
+        active: input.active ?? true, locale: input.locale ?? 'zh-CN', slackUserId: input.slackUserId ?? null,
       });
       const agentId = Number(res.identifiers[0]!.id);
       await setDepartments(m, agentId, input.departmentIds ?? []);
@@ -113,6 +114,7 @@ export class AgentService {
       if (input.role !== undefined) patch.role = input.role;
       if (input.active !== undefined) patch.active = input.active;
       if (input.locale !== undefined) patch.locale = input.locale;
+      if (input.slackUserId !== undefined) patch.slackUserId = input.slackUserId;
       if (passwordHash) patch.passwordHash = passwordHash;
       if (Object.keys(patch).length) await m.update(Agent, { id }, patch);
       // A new password signs the agent out everywhere.
@@ -169,7 +171,7 @@ export class AgentService {
       const links = agents.length ? await m.findBy(AgentDepartment, { agentId: In(agents.map((a) => a.id)) }) : [];
       const storeRows = agents.length ? await m.findBy(AgentStore, { agentId: In(agents.map((a) => a.id)) }) : [];
       return agents.map((a) => ({
-        id: a.id, name: a.name, email: a.email, role: a.role, active: a.active, locale: a.locale,
+        id: a.id, name: a.name, email: a.email, role: a.role, active: a.active, locale: a.locale, slackUserId: a.slackUserId,
         departmentIds: links.filter((l) => l.agentId === a.id).map((l) => l.departmentId).sort((x, y) => x - y),
         stores: storeRows.filter((r) => r.agentId === a.id).map((r) => r.store).sort(),
         createdAt: a.createdAt.toISOString(),

@@ -1,7 +1,8 @@
 import type { Database } from '../db/database.js';
 import { isUniqueViolation } from '../db/database.js';
-import { AgentDepartment, Department, Ticket } from '../db/entities/index.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import type { EntityManager } from 'typeorm';
+import { Agent, AgentDepartment, BusinessCalendarRow, Department, Ticket, type EscalationLevel } from '../db/entities/index.js';
+import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
 
 export interface DepartmentInput {
   name?: string;
@@ -9,10 +10,16 @@ export interface DepartmentInput {
   email?: string | null;
   slackChannel?: string | null;
   isDefault?: boolean;
+  calendarId?: number | null;
+  escalationChain?: EscalationLevel[] | null;
 }
 
 export interface DepartmentView {
-  id: number; name: string; headAgentId: number | null; email: string | null; slackChannel: string | null; isDefault: boolean; createdAt: string;
+  id: number; name: string; headAgentId: number | null; email: string | null; slackChannel: string | null; isDefault: boolean;
+  calendarId: number | null;
+  /** Configured levels; when empty, a breach goes to the head alone. */
+  escalationChain: EscalationLevel[];
+  createdAt: string;
 }
 
 export class DepartmentService {
@@ -31,12 +38,14 @@ export class DepartmentService {
 
   async create(input: DepartmentInput & { name: string }): Promise<DepartmentView> {
     const id = await this.db.tx(async (m) => {
+      await assertReferences(m, input);
       const first = (await m.count(Department)) === 0;
       const isDefault = input.isDefault ?? first;
       if (isDefault) await m.update(Department, { isDefault: true }, { isDefault: false });
       const res = await m.insert(Department, {
         name: input.name, headAgentId: input.headAgentId ?? null, email: input.email ?? null,
-        slackChannel: input.slackChannel ?? null, isDefault,
+        slackChannel: input.slackChannel ?? null, isDefault, calendarId: input.calendarId ?? null,
+        escalationChain: input.escalationChain?.length ? input.escalationChain : null,
       });
       return Number(res.identifiers[0]!.id);
     }).catch(rethrowNameTaken);
@@ -47,11 +56,13 @@ export class DepartmentService {
     await this.db.tx(async (m) => {
       const row = await m.findOneBy(Department, { id });
       if (!row) throw new NotFoundError('department');
+      await assertReferences(m, input);
       if (input.isDefault === false && row.isDefault) {
         throw new ConflictError('DEFAULT_DEPARTMENT_REQUIRED', 'one department must stay the default; make another the default instead');
       }
       if (input.isDefault === true) await m.update(Department, { isDefault: true }, { isDefault: false });
       const patch = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<Department>;
+      if (patch.escalationChain !== undefined && !patch.escalationChain?.length) patch.escalationChain = null;
       if (Object.keys(patch).length) await m.update(Department, { id }, patch);
     }).catch(rethrowNameTaken);
     return this.get(id);
@@ -73,7 +84,24 @@ export class DepartmentService {
 }
 
 function view(d: Department): DepartmentView {
-  return { id: d.id, name: d.name, headAgentId: d.headAgentId, email: d.email, slackChannel: d.slackChannel, isDefault: d.isDefault, createdAt: d.createdAt.toISOString() };
+  return {
+    id: d.id, name: d.name, headAgentId: d.headAgentId, email: d.email, slackChannel: d.slackChannel, isDefault: d.isDefault,
+    calendarId: d.calendarId, escalationChain: d.escalationChain ?? [], createdAt: d.createdAt.toISOString(),
+  };
+}
+
+/** The head, every escalation contact and the calendar must exist: a breach must never notify nobody. */
+async function assertReferences(m: EntityManager, input: DepartmentInput): Promise<void> {
+  if (input.calendarId != null && !(await m.existsBy(BusinessCalendarRow, { id: input.calendarId }))) {
+    throw new UnprocessableError('UNKNOWN_CALENDAR', `calendar ${input.calendarId} does not exist`, { field: 'calendarId' });
+  }
+  const agents = [...(input.headAgentId != null ? [input.headAgentId] : []), ...(input.escalationChain ?? []).map((l) => l.agentId)];
+  for (const agentId of new Set(agents)) {
+    const agent = await m.findOneBy(Agent, { id: agentId });
+    if (!agent || !agent.active) {
+      throw new UnprocessableError('UNKNOWN_AGENT', `agent ${agentId} does not exist or is inactive`, { field: input.headAgentId === agentId ? 'headAgentId' : 'escalationChain' });
+    }
+  }
 }
 
 function rethrowNameTaken(err: unknown): never {

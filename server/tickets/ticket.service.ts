@@ -6,7 +6,7 @@ import { canSeeDepartment, canSeeStore, storeScoped, type Principal } from '../a
 import { ticketVisible } from './ticket-access.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
-import { sqlSession } from '../db/sql-session.js';
+import { sqlSession, type SqlSession } from '../db/sql-session.js';
 import { Agent, AgentDepartment, Delivery, Department, Message, Ticket } from '../db/entities/index.js';
 import type { AuthorType, Channel, Priority, TicketStatus } from '../domain.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../errors.js';
@@ -39,6 +39,11 @@ export interface TicketServiceDeps {
   sendsText: (channel: Channel) => boolean;
   /** A member's reply to their solved ticket reopens it within this many days (default 7). */
   reopenWindowDays?: number;
+  /**
+   * Runs inside each change's transaction after its ticket row and events were written (the SLA engine:
+   * clocks, deadlines and alerts commit or roll back with the change).
+   */
+  onEvents?: (sql: SqlSession, ticketId: number, events: PendingEvent[], now: Date) => Promise<void>;
   /** Called after every committed change: realtime, delivery workers and notifications hang off it. */
   afterCommit?: (notice: CommitNotice) => void;
 }
@@ -109,7 +114,7 @@ export class TicketService {
       if (created && thread.followUpOf) {
         await store.insertEvents(thread.followUpOf, { type: 'member', id: member.id }, [{ type: 'ticket.follow_up', data: { ticketId: ticket.id, number: ticket.number } }], now);
       }
-      await store.insertEvents(ticket.id, { type: 'member', id: member.id }, events, now);
+      await this.record(sql, ticket.id, { type: 'member', id: member.id }, events, now);
       return { ticketId: ticket.id, messageId, ticketNumber: ticket.number, created, duplicate: false };
     }, { retryOnConflict: true });
     if (!result.duplicate) this.notify([result.ticketId], 0);
@@ -179,7 +184,7 @@ export class TicketService {
       await m.update(Ticket, { id: ticket.id }, {
         status: ticket.status, firstResponseAt: ticket.firstResponseAt, lastMessageAt: laterOf(ticket.lastMessageAt, at),
       });
-      await store.insertEvents(ticket.id, { type: 'agent', id: p.agentId }, events, now);
+      await this.record(sql, ticket.id, { type: 'agent', id: p.agentId }, events, now);
       return { ticketId: ticket.id, messageId, ticketNumber: ticket.number!, created, duplicate: false };
     }, { retryOnConflict: true });
     if (!result.duplicate) this.notify([result.ticketId], 1);
@@ -447,7 +452,13 @@ export class TicketService {
   }
 
   private async writeEvents(m: EntityManager, ticketId: number, actor: Actor, events: PendingEvent[], now: Date): Promise<void> {
-    await TicketStore.of(m, this.db.engine).insertEvents(ticketId, actor, events, now);
+    await this.record(sqlSession(m, this.db.engine), ticketId, actor, events, now);
+  }
+
+  /** The change's history rows, then the hook that derives from them (SLA), in the same transaction. */
+  private async record(sql: SqlSession, ticketId: number, actor: Actor, events: PendingEvent[], now: Date): Promise<void> {
+    await new TicketStore(sql).insertEvents(ticketId, actor, events, now);
+    if (this.deps.onEvents && events.length) await this.deps.onEvents(sql, ticketId, events, now);
   }
 
   private async assertAssignable(m: EntityManager, agentId: number, departmentId: number): Promise<void> {

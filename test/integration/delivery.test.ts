@@ -1,32 +1,12 @@
 import { expect } from 'chai';
-import { ChannelRegistry, ChannelSendError, type ChannelAdapter, type ChannelDescription, type OutboundMessage } from '../../channels/channel.js';
+import { ChannelRegistry } from '../../channels/channel.js';
+import { RecordingAdapter } from '../helpers/recording-adapter.js';
 import { Delivery, Message, TicketEvent } from '../../server/db/entities/index.js';
 import { DeliveryWorker } from '../../server/delivery/delivery.worker.js';
 import { silentLogger } from '../../server/logger.js';
 import { ENGINES } from '../helpers/engines.js';
 import { expectEventually } from '../helpers/expect-eventually.js';
 import { inbound, startWorld, type TestWorld } from '../helpers/harness.js';
-
-/**
- * A web-chat adapter double that records what it was asked to send and fails on cue. The worker,
- * the rows and the database are real; only the far end (a browser) is absent.
- */
-class RecordingAdapter implements ChannelAdapter {
-  readonly kind = 'webchat' as const;
-  sent: OutboundMessage[] = [];
-  failures: Array<'transient' | 'permanent'> = [];
-
-  describe(): ChannelDescription {
-    return { kind: 'webchat', name: { en: 'Web chat (test)', 'zh-CN': '网页聊天（测试）' }, sendsText: true, settings: [] };
-  }
-
-  async send(message: OutboundMessage): Promise<{ providerId: string }> {
-    const failure = this.failures.shift();
-    if (failure) throw new ChannelSendError(`${failure} failure`, failure === 'permanent');
-    this.sent.push(message);
-    return { providerId: `chat-${message.deliveryId}` };
-  }
-}
 
 for (const engine of ENGINES) {
   describe(`delivery worker [${engine.name}]`, () => {

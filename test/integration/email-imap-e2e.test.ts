@@ -49,7 +49,7 @@ for (const engine of ENGINES) {
     after(async () => {
       await pollers?.stop();
       await w?.stop();
-      await new Promise<void>((r) => smtp.close(() => r()));
+      if (smtp) await new Promise<void>((r) => smtp.close(() => r()));
       await dovecot?.stop();
     });
 

@@ -3,6 +3,7 @@ import { ROLES, type Role } from '../../domain.js';
 
 @Entity('agent')
 @Index('IDX_agent_email', ['email'], { unique: true })
+@Index('IDX_agent_slack', ['slackUserId'])
 export class Agent {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   @Column({ type: 'varchar', length: 120 }) name: string;
@@ -12,6 +13,8 @@ export class Agent {
   @Column({ type: 'simple-enum', enum: ROLES, default: 'agent' }) role: Role;
   @Column({ type: 'boolean', default: true }) active: boolean;
   @Column({ type: 'varchar', length: 10, default: 'zh-CN' }) locale: string;
+  /** Slack member id (U…): whose clicks on Acknowledge / Take over act as this agent, and where direct alerts go. */
+  @Column({ type: 'varchar', length: 32, nullable: true }) slackUserId: string | null;
   /** Bumped to revoke every token issued before (logout, admin revocation, password change). */
   @Column({ type: 'integer', default: 0 }) tokenVersion: number;
   @CreateDateColumn() createdAt: Date;

@@ -1,5 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
+/** One escalation level: who is told, and how long they have to acknowledge before the next level is. */
+export interface EscalationLevel { agentId: number; delayMinutes: number }
+
 @Entity('department')
 @Index('IDX_department_name', ['name'], { unique: true })
 export class Department {
@@ -9,6 +12,10 @@ export class Department {
   @Column({ type: 'integer', nullable: true }) headAgentId: number | null;
   @Column({ type: 'varchar', length: 190, nullable: true }) email: string | null;
   @Column({ type: 'varchar', length: 120, nullable: true }) slackChannel: string | null;
+  /** Business calendar of the department's SLA clocks; null: 24×7. */
+  @Column({ type: 'integer', nullable: true }) calendarId: number | null;
+  /** Escalation levels after a breach: level 1 first (null/empty: the head alone). */
+  @Column({ type: 'simple-json', nullable: true }) escalationChain: EscalationLevel[] | null;
   /** Tickets whose channel gives no department land here. Exactly one department carries it. */
   @Column({ type: 'boolean', default: false }) isDefault: boolean;
   @CreateDateColumn() createdAt: Date;

@@ -8,10 +8,12 @@ import { Member, MemberIdentity } from './member.entity.js';
 import { Message } from './message.entity.js';
 import { Setting } from './setting.entity.js';
 import { FileChunk, FileObject } from './stored-file.entity.js';
+import { BusinessCalendarRow, Notification, SlaAlert, SlaPolicy } from './sla.entity.js';
 import { TicketEvent } from './ticket-event.entity.js';
 import { Ticket } from './ticket.entity.js';
 
-export { FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent };
+export { BusinessCalendarRow, Notification, SlaAlert, SlaPolicy, FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent };
 export type { Attachment } from './message.entity.js';
+export type { EscalationLevel } from './department.entity.js';
 
-export const ENTITIES = [FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent];
+export const ENTITIES = [BusinessCalendarRow, Notification, SlaAlert, SlaPolicy, FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent];

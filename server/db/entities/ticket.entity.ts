@@ -10,6 +10,7 @@ import {
 @Index('IDX_ticket_department_status', ['departmentId', 'status'])
 @Index('IDX_ticket_assignee', ['assigneeId'])
 @Index('IDX_ticket_updated', ['updatedAt'])
+@Index('IDX_ticket_sla_check', ['nextSlaCheckAt'])
 export class Ticket {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   /** MD-000123; derived from the id inside the creating transaction, so unique under concurrency. */
@@ -31,6 +32,31 @@ export class Ticket {
   @Column({ type: 'datetime', precision: 3 }) lastMessageAt: Date;
   @Column({ type: 'datetime', precision: 3, nullable: true }) solvedAt: Date | null;
   @Column({ type: 'datetime', precision: 3, nullable: true }) closedAt: Date | null;
+  // ── SLA (ARCHITECTURE §5; maintained by sla/sla.service.ts inside each change's transaction) ──
+  @Column({ type: 'integer', nullable: true }) slaPolicyId: number | null;
+  @Column({ type: 'datetime', precision: 3, nullable: true }) firstResponseDueAt: Date | null;
+  @Column({ type: 'datetime', precision: 3, nullable: true }) nextResponseDueAt: Date | null;
+  @Column({ type: 'datetime', precision: 3, nullable: true }) resolutionDueAt: Date | null;
+  /** Earliest pending warning, deadline or escalation step: what the scheduler polls. */
+  @Column({ type: 'datetime', precision: 3, nullable: true }) nextSlaCheckAt: Date | null;
+  /** Oldest member message not yet answered (after the first response); null: nothing waiting. */
+  @Column({ type: 'datetime', precision: 3, nullable: true }) nextResponseSince: Date | null;
+  @Column({ type: 'integer', default: 0 }) nextResponseCycle: number;
+  /** Resolution clock: working seconds used before the running segment, and when that segment began (null: paused/stopped). */
+  @Column({ type: 'integer', default: 0 }) resolutionElapsedSeconds: number;
+  @Column({ type: 'datetime', precision: 3, nullable: true }) resolutionRunningSince: Date | null;
+  /** Bit set of warnings/breaches already fired for the current periods (sla/clocks.ts ALERT_BITS). */
+  @Column({ type: 'integer', default: 0 }) slaAlerted: number;
+  /** Escalation of the latest unacknowledged breach: its alert, the level reached, when the next level is due. */
+  @Column({ type: 'integer', nullable: true }) escalationAlertId: number | null;
+  @Column({ type: 'integer', default: 0 }) escalationLevel: number;
+  @Column({ type: 'datetime', precision: 3, nullable: true }) escalationDueAt: Date | null;
+  /** Statistics the reports read: working minutes, and breached flags per metric. */
+  @Column({ type: 'integer', nullable: true }) firstResponseMinutes: number | null;
+  @Column({ type: 'integer', nullable: true }) resolutionMinutes: number | null;
+  @Column({ type: 'boolean', default: false }) firstResponseBreached: boolean;
+  @Column({ type: 'boolean', default: false }) nextResponseBreached: boolean;
+  @Column({ type: 'boolean', default: false }) resolutionBreached: boolean;
   @CreateDateColumn() createdAt: Date;
   @UpdateDateColumn() updatedAt: Date;
 }

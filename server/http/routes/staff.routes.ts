@@ -15,10 +15,17 @@ const agentFields = {
   role: oneOf(ROLES), active: { type: 'boolean' }, locale: oneOf(['zh-CN', 'en']),
   departmentIds: { type: 'array', items: int(), maxItems: 100, uniqueItems: true },
   stores: { type: 'array', items: text(64), maxItems: 200, uniqueItems: true },
+  slackUserId: nullable(str({ pattern: '^[UW][A-Z0-9]{2,30}$', description: 'Slack member id: their Acknowledge/Take over clicks act as this agent' })),
 };
 const departmentFields = {
   name: text(120), headAgentId: nullable(int()), email: nullable(str({ format: 'email', maxLength: 190 })),
-  slackChannel: nullable(text(120)), isDefault: { type: 'boolean' },
+  slackChannel: nullable(text(120, { pattern: '^[A-Z0-9]{2,30}$', description: 'Slack channel id (C…) for level-1 SLA alerts' })), isDefault: { type: 'boolean' },
+  calendarId: nullable(int({ description: 'business calendar of the SLA clocks; null: 24×7' })),
+  escalationChain: nullable({
+    type: 'array', maxItems: 10,
+    description: 'Escalation levels after a breach, level 1 first: who is told, and minutes they have to acknowledge before the next level is told. Empty: the head alone.',
+    items: obj({ agentId: int(), delayMinutes: { type: 'integer', minimum: 0, maximum: 10080 } }, ['agentId', 'delayMinutes']),
+  }),
 };
 
 /** Agents and departments: the people and teams tickets are routed to. */
@@ -44,7 +51,11 @@ export function staffRoutes(r: Router, auth: ApiServices, s: Services): void {
   defineRoute<{ id: number }, never, AgentInput>(r, auth, {
     method: 'patch', path: '/agents/:id', tag: 'agents', params: idParams, roles: ['admin'],
     body: { ...obj(agentFields), minProperties: 1 }, summary: 'Change an agent (deactivate with active=false).',
-  }, ({ principal, params, body }) => s.agents.update(params.id, body, principal.agentId));
+  }, async ({ principal, params, body }) => {
+    const agent = await s.agents.update(params.id, body, principal.agentId);
+    s.slaConfig.invalidate();
+    return agent;
+  });
 
   defineRoute<{ id: number }, never, never>(r, auth, {
     method: 'post', path: '/agents/:id/revoke-tokens', tag: 'agents', params: idParams, roles: ['admin'], status: 204,
@@ -58,7 +69,11 @@ export function staffRoutes(r: Router, auth: ApiServices, s: Services): void {
   defineRoute<Record<string, never>, never, DepartmentInput & { name: string }>(r, auth, {
     method: 'post', path: '/departments', tag: 'departments', roles: ['admin'], status: 201,
     body: obj(departmentFields, ['name']), summary: 'Create a department (the first one becomes the default).',
-  }, ({ body }) => s.departments.create(body));
+  }, async ({ body }) => {
+    const department = await s.departments.create(body);
+    s.slaConfig.invalidate();
+    return department;
+  });
 
   defineRoute<{ id: number }, never, never>(r, auth, {
     method: 'get', path: '/departments/:id', tag: 'departments', params: idParams, summary: 'One department.', roles: ['agent', 'supervisor', 'admin', 'analyst'],
@@ -67,9 +82,11 @@ export function staffRoutes(r: Router, auth: ApiServices, s: Services): void {
   defineRoute<{ id: number }, never, DepartmentInput>(r, auth, {
     method: 'patch', path: '/departments/:id', tag: 'departments', params: idParams, roles: ['admin', 'supervisor'],
     body: { ...obj(departmentFields), minProperties: 1 }, summary: 'Change a department; supervisors may change their own departments.',
-  }, ({ principal, params, body }) => {
+  }, async ({ principal, params, body }) => {
     if (!canManageDepartment(principal, params.id)) throw new ForbiddenError('supervisors manage only their own departments');
-    return s.departments.update(params.id, body);
+    const department = await s.departments.update(params.id, body);
+    s.slaConfig.invalidate();
+    return department;
   });
 
   defineRoute<{ id: number }, never, never>(r, auth, {

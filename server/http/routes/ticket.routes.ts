@@ -41,10 +41,11 @@ export function ticketRoutes(r: Router, auth: ApiServices, s: Services): void {
       res.redirect(308, `/api/tickets/${ticket.mergedIntoId}`);
       return;
     }
+    const withSla = { ...ticket, sla: await s.sla.viewOf(ticket.id) };
     const reveal = parseReveal(query);
-    if (!reveal || !ticket.member) return ticket;
+    if (!reveal || !ticket.member) return withSla;
     const revealed = await s.privacy.reveal(principal, ticket.member.id, reveal.fields, reveal.reason, req.ip ?? null);
-    return { ...ticket, member: { ...ticket.member, revealed } };
+    return { ...withSla, member: { ...ticket.member, revealed } };
   });
 
   defineRoute<Id, { cursor?: string; limit: number }, never>(r, auth, {

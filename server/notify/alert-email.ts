@@ -1,0 +1,112 @@
+import type { NotificationPayload } from './notification.js';
+
+export interface AlertEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** One phrase in both languages; `pair` orders them by the reader's locale. */
+interface Bilingual { en: string; zh: string }
+
+const METRIC: Record<NonNullable<NotificationPayload['metric']>, Bilingual> = {
+  first_response: { en: 'first response overdue', zh: '首次响应超时' },
+  next_response: { en: 'next response overdue', zh: '后续响应超时' },
+  resolution: { en: 'resolution overdue', zh: '解决超时' },
+};
+
+const PRIORITY: Record<string, Bilingual> = {
+  low: { en: 'low', zh: '低' },
+  normal: { en: 'normal', zh: '普通' },
+  high: { en: 'high', zh: '高' },
+  urgent: { en: 'urgent', zh: '紧急' },
+};
+
+/**
+ * The email a department contact gets for an SLA alert, in Chinese and English (the contact's own
+ * language first): heads in a Chinese office often forward these to colleagues who read English.
+ * Pure, so every wording is unit-tested without SMTP.
+ */
+export function alertEmail(p: NotificationPayload): AlertEmail {
+  const zhFirst = p.contact.locale === 'zh-CN';
+  const pair = (b: Bilingual) => (zhFirst ? `${b.zh} / ${b.en}` : `${b.en} / ${b.zh}`);
+  const what = sentence(p);
+  const intro: Bilingual = {
+    en: `Hello ${p.contact.name}, ${what.en} Please take a look.`,
+    zh: `${p.contact.name}，您好：${what.zh}请尽快处理。`,
+  };
+  const priority = PRIORITY[p.priority] ?? { en: p.priority, zh: p.priority };
+  const fields: Array<[Bilingual, string]> = [
+    [{ en: 'Subject', zh: '主题' }, p.subject],
+    [{ en: 'Department', zh: '部门' }, p.departmentName],
+    [{ en: 'Priority', zh: '优先级' }, pair(priority)],
+    ...(p.dueAt ? [[{ en: 'Due', zh: '截止时间' }, formatDue(p.dueAt)] as [Bilingual, string]] : []),
+  ];
+  const links: Array<[Bilingual, string]> = [
+    [{ en: 'Open ticket', zh: '查看工单' }, p.ticketUrl],
+    ...(p.ackUrl ? [[{ en: 'Acknowledge', zh: '确认' }, p.ackUrl] as [Bilingual, string]] : []),
+  ];
+  const footer: Bilingual = { en: 'This message was sent automatically by MemberDesk.', zh: '此邮件由 MemberDesk 自动发送。' };
+  const ordered = (b: Bilingual) => (zhFirst ? [b.zh, b.en] : [b.en, b.zh]);
+
+  const text = [
+    ...ordered(intro), '',
+    ...fields.map(([label, value]) => `${pair(label)}: ${value}`),
+    '',
+    ...links.map(([label, url]) => `${pair(label)}: ${url}`),
+    '',
+    '-- ',
+    ...ordered(footer),
+    '',
+  ].join('\n');
+
+  const html = [
+    '<!doctype html><html><body style="font-family:sans-serif">',
+    ...ordered(intro).map((line) => `<p>${esc(line)}</p>`),
+    '<table>',
+    ...fields.map(([label, value]) => `<tr><th align="left">${esc(pair(label))}</th><td>${esc(value)}</td></tr>`),
+    '</table>',
+    `<p>${links.map(([label, url]) => `<a href="${esc(url)}">${esc(pair(label))}</a>`).join(' &nbsp; ')}</p>`,
+    `<p style="color:#666">${ordered(footer).map(esc).join('<br>')}</p>`,
+    '</body></html>',
+  ].join('\n');
+
+  return { subject: `[${p.ticketNumber}] ${pair(headline(p))}`, text, html };
+}
+
+function metricOf(p: NotificationPayload): Bilingual {
+  return p.metric ? METRIC[p.metric] : { en: 'SLA target missed', zh: 'SLA 超时' };
+}
+
+/** The subject's words, after the ticket number. */
+function headline(p: NotificationPayload): Bilingual {
+  const metric = metricOf(p);
+  switch (p.kind) {
+    case 'ticket.urgent': return { en: 'Urgent ticket', zh: '紧急工单' };
+    case 'sla.escalated': return { en: `Escalated to level ${p.level}: ${metric.en}`, zh: `已升级至第 ${p.level} 级：${metric.zh}` };
+    case 'sla.breached': return { en: `SLA breached: ${metric.en}`, zh: metric.zh };
+  }
+}
+
+/** The body's opening sentence, naming the ticket. */
+function sentence(p: NotificationPayload): Bilingual {
+  const metric = metricOf(p);
+  const n = p.ticketNumber;
+  switch (p.kind) {
+    case 'ticket.urgent': return { en: `ticket ${n} is urgent.`, zh: `工单 ${n} 为紧急工单。` };
+    case 'sla.escalated': return { en: `ticket ${n} has been escalated to you (level ${p.level}): ${metric.en}.`, zh: `工单 ${n} 已升级至您（第 ${p.level} 级）：${metric.zh}。` };
+    case 'sla.breached': return { en: `ticket ${n} has breached its SLA: ${metric.en}.`, zh: `工单 ${n} 已超出 SLA：${metric.zh}。` };
+  }
+}
+
+/** Minutes in UTC, labelled: the payload has no time zone for the reader, and a bare time would mislead. */
+function formatDue(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** Subjects come from members and names from admins: both go into HTML text and attributes. */
+function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

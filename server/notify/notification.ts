@@ -1,0 +1,55 @@
+/**
+ * What staff are told about an SLA alert (Slack message, email). Carries no member contact data:
+ * only the ticket's number, subject and department, and links into the console.
+ */
+export interface NotificationPayload {
+  kind: 'sla.breached' | 'sla.escalated' | 'ticket.urgent';
+  alertId: number;
+  ticketId: number;
+  ticketNumber: string;
+  subject: string;
+  departmentName: string;
+  priority: string;
+  /** first_response | next_response | resolution; null for an urgent-ticket alert. */
+  metric: 'first_response' | 'next_response' | 'resolution' | null;
+  /** Escalation level this notification is for (1 = department head). */
+  level: number;
+  /** ISO time of the breached deadline; null for an urgent-ticket alert. */
+  dueAt: string | null;
+  /** The contact being notified (agent id and display name), and their Slack user to mention. */
+  contact: { agentId: number; name: string; slackUserId: string | null; locale: string };
+  /** Console link to the ticket. */
+  ticketUrl: string;
+  /** Email only: a signed link to acknowledge (confirmation page, POST on click). */
+  ackUrl?: string;
+}
+
+/** A notification row as a sender sees it. */
+export interface OutgoingNotification {
+  id: number;
+  channel: 'slack' | 'email';
+  /** Slack channel or user id; or the staff email address. */
+  target: string;
+  payload: NotificationPayload;
+}
+
+/** Sends one notification; `providerRef` is kept on the row (Slack `channel:ts`, SMTP message id). */
+export interface Notifier {
+  readonly channel: 'slack' | 'email';
+  send(n: OutgoingNotification): Promise<{ providerRef: string | null }>;
+}
+
+/** A failure the worker should not retry (bad channel, unknown user, no transport): the row fails at once. */
+export class PermanentNotifyError extends Error {
+  readonly permanent = true;
+}
+
+/** What a click on Acknowledge / Take over does; implemented by the escalation service. */
+export interface AlertActions {
+  acknowledge(input: { alertId: number; slackUserId: string }): Promise<AlertActionResult>;
+  takeOver(input: { alertId: number; slackUserId: string }): Promise<AlertActionResult>;
+}
+
+export type AlertActionResult =
+  | { ok: true; ticketNumber: string; agentName: string; action: 'acknowledged' | 'taken_over' }
+  | { ok: false; message: string };

@@ -1,0 +1,46 @@
+import type { EntityManager } from 'typeorm';
+import { Notification, TicketEvent } from '../db/entities/index.js';
+import { row } from '../db/row.js';
+import { OutboxWorker, type OutboxFailure, type OutboxWorkerOptions } from '../delivery/outbox-worker.js';
+import { PermanentNotifyError, type NotificationPayload, type Notifier } from './notification.js';
+
+export interface NotificationWorkerOptions extends OutboxWorkerOptions {
+  /** One per channel; a row for a channel without one fails at once. */
+  notifiers: Notifier[];
+}
+
+/**
+ * Sends staff notifications (SLA alerts by Slack and email) written in the alert's transaction.
+ * Claiming, retries and backoff are the OutboxWorker's; a notification that fails for good is
+ * recorded on the ticket, so the people looking at it see that the head was never told.
+ */
+export class NotificationWorker extends OutboxWorker<Notification> {
+  private readonly notifiers: ReadonlyMap<string, Notifier>;
+
+  constructor(o: NotificationWorkerOptions) {
+    super(Notification, 'notification', o);
+    this.notifiers = new Map(o.notifiers.map((n) => [n.channel, n]));
+  }
+
+  protected override async send(n: Notification): Promise<Partial<Notification>> {
+    const notifier = this.notifiers.get(n.channel);
+    // Retrying cannot help until someone configures the channel, and an alert is only worth sending now.
+    if (!notifier) throw new PermanentNotifyError(`no notifier is configured for channel "${n.channel}"`);
+    // The payload column is JSON written by the escalation service in this same shape.
+    const payload = n.payload as unknown as NotificationPayload;
+    const { providerRef } = await notifier.send({ id: n.id, channel: notifier.channel, target: n.target, payload });
+    return { providerRef };
+  }
+
+  protected override isPermanent(err: unknown): boolean {
+    // Also duck-typed: a notifier may come from code with its own copy of the error class.
+    return err instanceof PermanentNotifyError || (typeof err === 'object' && err !== null && (err as { permanent?: unknown }).permanent === true);
+  }
+
+  protected override async onFinalFailure(m: EntityManager, n: Notification, { reason, now }: OutboxFailure): Promise<void> {
+    await m.insert(TicketEvent, row<TicketEvent>({
+      ticketId: n.ticketId, type: 'notification.failed', actorType: 'system', actorId: null,
+      data: { notificationId: n.id, channel: n.channel, alertId: n.alertId, reason }, createdAt: now,
+    }));
+  }
+}

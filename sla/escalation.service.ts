@@ -1,0 +1,105 @@
+import type { Principal } from '../server/agents/principal.js';
+import { ticketVisible } from '../server/tickets/ticket-access.js';
+import type { Clock } from '../server/clock.js';
+import type { Database } from '../server/db/database.js';
+import { Agent, AgentDepartment, AgentStore, SlaAlert, Ticket } from '../server/db/entities/index.js';
+import { sqlSession } from '../server/db/sql-session.js';
+import { NotFoundError } from '../server/errors.js';
+import type { AlertActionResult, AlertActions } from '../server/notify/notification.js';
+import type { TicketService } from '../server/tickets/ticket.service.js';
+import { TicketStore } from '../server/tickets/ticket.store.js';
+import type { SlaService } from './sla.service.js';
+
+export type AckVia = 'api' | 'slack' | 'email';
+
+/**
+ * Acknowledging an alert stops its escalation chain and is recorded in the ticket's history; taking
+ * over also assigns the ticket to whoever clicked. Reached from the API, Slack buttons and email links.
+ */
+export class EscalationService implements AlertActions {
+  constructor(private readonly o: { db: Database; clock: Clock; sla: SlaService; tickets: TicketService }) {}
+
+  /**
+   * Acknowledges every open alert of the ticket. Allowed to anyone who may see the ticket, and to the
+   * contact an alert went to (a director outside the department). Idempotent: a second click says so.
+   */
+  async acknowledgeTicket(p: Principal, ticketId: number, via: AckVia): Promise<{ acknowledged: number; alreadyAcknowledged: boolean }> {
+    const now = this.o.clock.now();
+    const acknowledged = await this.o.db.tx(async (m) => {
+      const ticket = await this.o.db.forUpdate(m.createQueryBuilder(Ticket, 't').where('t.id = :id', { id: ticketId })).getOne();
+      if (!ticket) throw new NotFoundError('ticket');
+      const contact = await m.existsBy(SlaAlert, { ticketId, contactAgentId: p.agentId });
+      if (!contact && !(await ticketVisible(m, p, ticket))) throw new NotFoundError('ticket');
+      const open = await m.createQueryBuilder(SlaAlert, 'a')
+        .where("a.ticketId = :ticketId AND a.acknowledgedAt IS NULL AND a.kind IN ('breach', 'urgent')", { ticketId }).getMany();
+      if (!open.length) return 0;
+      await m.update(SlaAlert, open.map((a) => a.id), { acknowledgedAt: now, acknowledgedBy: p.agentId });
+      const sql = sqlSession(m, this.o.db.engine);
+      await sql.run('UPDATE ticket SET escalationAlertId = NULL, escalationDueAt = NULL WHERE id = ?', [ticketId]);
+      await new TicketStore(sql).insertEvents(ticketId, { type: 'agent', id: p.agentId }, [{
+        type: 'sla.acknowledged', data: { via, alertIds: open.map((a) => a.id), levels: [...new Set(open.map((a) => a.level))], metrics: [...new Set(open.map((a) => a.metric))] },
+      }], now);
+      // The next check may have been the escalation step just cancelled.
+      const [row] = await this.o.sla.loadRows(sql, [ticketId]);
+      if (row) await this.o.sla.evaluate(sql, row, now);
+      return open.length;
+    });
+    return { acknowledged, alreadyAcknowledged: acknowledged === 0 };
+  }
+
+  async acknowledgeAlert(agentId: number, alertId: number, via: AckVia): Promise<AlertActionResult> {
+    const found = await this.context(agentId, alertId);
+    if ('message' in found) return { ok: false, message: found.message };
+    try {
+      await this.acknowledgeTicket(found.principal, found.ticketId, via);
+    } catch (err) {
+      if (err instanceof NotFoundError) return { ok: false, message: 'You cannot see this ticket. / 您无权查看该工单。' };
+      throw err;
+    }
+    return { ok: true, ticketNumber: found.ticketNumber, agentName: found.agentName, action: 'acknowledged' };
+  }
+
+  // ── AlertActions (Slack buttons) ─────────────────────────────────────────
+
+  async acknowledge(input: { alertId: number; slackUserId: string }): Promise<AlertActionResult> {
+    const agent = await this.agentBySlack(input.slackUserId);
+    if (!agent) return unknownSlackUser();
+    return this.acknowledgeAlert(agent.id, input.alertId, 'slack');
+  }
+
+  async takeOver(input: { alertId: number; slackUserId: string }): Promise<AlertActionResult> {
+    const agent = await this.agentBySlack(input.slackUserId);
+    if (!agent) return unknownSlackUser();
+    const found = await this.context(agent.id, input.alertId);
+    if ('message' in found) return { ok: false, message: found.message };
+    try {
+      await this.o.tickets.assign(found.principal, found.ticketId, agent.id);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      return { ok: false, message: `Could not assign ${found.ticketNumber} to you: ${message} / 无法将工单分配给您。` };
+    }
+    await this.acknowledgeTicket(found.principal, found.ticketId, 'slack');
+    return { ok: true, ticketNumber: found.ticketNumber, agentName: found.agentName, action: 'taken_over' };
+  }
+
+  private async agentBySlack(slackUserId: string): Promise<Agent | null> {
+    return this.o.db.read((m) => m.findOneBy(Agent, { slackUserId, active: true }));
+  }
+
+  private async context(agentId: number, alertId: number): Promise<{ principal: Principal; ticketId: number; ticketNumber: string; agentName: string } | { message: string }> {
+    return this.o.db.read(async (m) => {
+      const agent = await m.findOneBy(Agent, { id: agentId, active: true });
+      const alert = await m.findOneBy(SlaAlert, { id: alertId });
+      if (!agent || !alert) return { message: 'This alert no longer exists. / 该提醒已不存在。' };
+      const ticket = await m.findOneBy(Ticket, { id: alert.ticketId });
+      if (!ticket) return { message: 'This ticket no longer exists. / 该工单已不存在。' };
+      const departmentIds = (await m.findBy(AgentDepartment, { agentId })).map((d) => d.departmentId);
+      const stores = (await m.findBy(AgentStore, { agentId })).map((s) => s.store);
+      return { principal: { agentId, role: agent.role, departmentIds, stores }, ticketId: ticket.id, ticketNumber: ticket.number ?? '', agentName: agent.name };
+    });
+  }
+}
+
+function unknownSlackUser(): AlertActionResult {
+  return { ok: false, message: 'Your Slack account is not linked to a MemberDesk agent; ask an admin to set your Slack user id. / 您的 Slack 账号未关联客服账号。' };
+}

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../server/clock.js';
+import type { Database } from '../server/db/database.js';
+import { toDate } from '../server/db/sql-session.js';
+import type { Logger } from '../server/logger.js';
+import type { SlaService } from './sla.service.js';
+
+export interface SlaSchedulerOptions {
+  db: Database;
+  sla: SlaService;
+  clock: Clock;
+  log: Logger;
+  /** Tickets claimed per transaction. */
+  batchSize?: number;
+  /**
+   * Longest sleep between looks at the earliest deadline. Inside one process a new earlier deadline
+   * re-arms the timer at once (`poke`); this bounds how late a deadline set by another process is seen.
+   */
+  maxSleepMs?: number;
+  /** Called after a batch that wrote notification rows committed. */
+  afterBatch?: (alerts: number) => void;
+}
+
+/**
+ * Fires SLA warnings, breaches and escalation steps when they fall due. No timer per ticket: the
+ * process sleeps until the earliest `nextSlaCheckAt` in the database, then claims due tickets in
+ * batches (FOR UPDATE SKIP LOCKED on MySQL, so any number of processes share the work and none
+ * evaluates a ticket another is holding); the unique alert index makes each alert fire once.
+ */
+export class SlaScheduler {
+  readonly id = `sla-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = true;
+  private again = false;
+  /** Wall time the timer is set for (null: a pass is running or we are stopped). */
+  private armedAt: number | null = null;
+
+  constructor(private readonly o: SlaSchedulerOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.arm(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** A committed change set a check at `at`: make sure the timer fires by then. */
+  wakeBy(at: Date): void {
+    if (this.stopped) return;
+    const ms = Math.max(0, at.getTime() - this.o.clock.now().getTime());
+    // Mid-pass: its closing look at the earliest check may have run before this commit; look once more.
+    if (this.running) { this.again = true; return; }
+    if (this.armedAt === null || Date.now() + ms < this.armedAt) this.arm(ms);
+  }
+
+  /** One batch: claim due tickets and bring them up to date. Returns how many tickets were claimed. */
+  async runOnce(): Promise<number> {
+    const now = this.o.clock.now();
+    const limit = this.o.batchSize ?? 200;
+    let alerts = 0;
+    const claimed = await this.o.db.sqlTx(async (sql) => {
+      const lock = this.o.db.engine === 'mysql' ? ' FOR UPDATE SKIP LOCKED' : '';
+      const ids = (await sql.rows<{ id: number }>(`SELECT id FROM ticket WHERE nextSlaCheckAt <= ? ORDER BY nextSlaCheckAt LIMIT ${limit}${lock}`, [now]))
+        .map((r) => Number(r.id));
+      for (const row of await this.o.sla.loadRows(sql, ids)) alerts += await this.o.sla.evaluate(sql, row, now);
+      return ids.length;
+    });
+    if (alerts) this.o.afterBatch?.(alerts);
+    return claimed;
+  }
+
+  private arm(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.armedAt = Date.now() + ms;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.armedAt = null;
+      this.running = this.pass().then((next) => {
+        this.running = null;
+        if (this.stopped) return;
+        if (this.again) { this.again = false; this.arm(0); return; }
+        this.arm(next);
+      });
+    }, ms);
+    this.timer.unref();
+  }
+
+  /** Drains what is due, then answers how long to sleep: until the earliest check, at most maxSleepMs. */
+  private async pass(): Promise<number> {
+    const maxSleep = this.o.maxSleepMs ?? 1_000;
+    try {
+      let claimed = 0;
+      for (let n = -1; !this.stopped && n !== 0 && (n === -1 || n >= (this.o.batchSize ?? 200)); ) {
+        n = await this.runOnce();
+        claimed += n;
+      }
+      const [row] = await this.o.db.sqlTx((sql) => sql.rows<{ next: unknown }>('SELECT MIN(nextSlaCheckAt) AS next FROM ticket'));
+      if (!row || row.next === null || row.next === undefined) return maxSleep;
+      const wait = toDate(row.next).getTime() - this.o.clock.now().getTime();
+      // Due but not claimable (another process or a user's transaction holds it): retry shortly, don't spin.
+      if (wait <= 0 && claimed === 0) return 50;
+      return Math.max(0, Math.min(maxSleep, wait));
+    } catch (err) {
+      this.o.log.error('sla scheduler pass failed', { scheduler: this.id, error: String(err) });
+      return maxSleep;
+    }
+  }
+}
