@@ -16,6 +16,8 @@ import { slaRoutes } from './http/routes/sla.routes.js';
 import { emailRoutes } from './http/routes/email.routes.js';
 import { ticketRoutes } from './http/routes/ticket.routes.js';
 import { securityHeaders } from './http/security-headers.js';
+import { slaAckPage } from './http/sla-ack.page.js';
+import { createSlackInteractions } from './notify/slack/slack-interactions.js';
 import type { Services } from './services.js';
 
 export const VERSION = '0.1.0';
@@ -31,6 +33,8 @@ export interface AppOptions {
    * process (createCounterStore(config.redisUrl, log)); the caller closes them. Default: this app's memory.
    */
   counters?: CounterStore;
+  /** Slack interactivity (Acknowledge / Take over buttons) at POST /slack/events; off when absent. */
+  slack?: { signingSecret: string; token: string; apiUrl?: string };
 }
 
 /** Bodies a token-less client may send: a login is tiny. */
@@ -53,6 +57,10 @@ export function createApp(s: Services, o: AppOptions = {}): Express {
       res.status(503).json({ status: 'degraded', version: VERSION, db: { engine: s.db.engine, ok: false } });
     }
   });
+
+  // Bolt verifies Slack's signature over the raw body: mounted before any body parser.
+  if (o.slack) app.use(createSlackInteractions({ ...o.slack, actions: s.escalations, log: s.log }).router);
+  app.use(slaAckPage(s));
 
   const api = express.Router();
   // Member data must not linger in browser or proxy caches.

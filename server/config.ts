@@ -37,6 +37,10 @@ export interface Config {
   smtpListen: { host: string; port: number } | null;
   /** Where attachments and raw failed mail go: the data directory or the database. */
   fileStore: 'dir' | 'db';
+  /** Base URL of this installation in links sent to staff (alert emails, Slack). */
+  publicUrl: string;
+  /** Slack app for SLA alerts: bot token and signing secret (interactivity at /slack/events); null: no Slack. */
+  slack: { token: string; signingSecret: string; apiUrl: string | null } | null;
 }
 
 /** One origin, spaces around it allowed: scheme and host (and port), no path, no trailing slash. */
@@ -64,6 +68,10 @@ const envSchema = {
     MEMBERDESK_EMAIL_FROM: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' },
     // Inbound SMTP: `2525` (all interfaces), `127.0.0.1:2525` or `[::1]:2525`.
     MEMBERDESK_SMTP_LISTEN: { type: 'string', pattern: '^(([^\\s:\\[\\]]+|\\[[0-9A-Fa-f:.]+\\]):)?[0-9]{1,5}$' },
+    MEMBERDESK_PUBLIC_URL: { type: 'string', pattern: '^https?://[^\\s]+$' },
+    MEMBERDESK_SLACK_BOT_TOKEN: { type: 'string', pattern: '^xox[bp]-[A-Za-z0-9-]+$' },
+    MEMBERDESK_SLACK_SIGNING_SECRET: { type: 'string', pattern: '^[0-9a-f]{16,128}$' },
+    MEMBERDESK_SLACK_API_URL: { type: 'string', pattern: '^https?://[^\\s]+/$' },
     MEMBERDESK_FILE_STORE: { type: 'string', enum: ['dir', 'db'] },
     LOG_LEVEL: { type: 'string', enum: ['debug', 'info', 'warn', 'error', 'silent'] },
     MEMBERDESK_CORS_ORIGINS: { type: 'string', pattern: `^${ORIGIN}(,${ORIGIN})*$` },
@@ -110,6 +118,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: present.MEMBERDESK_SMTP_URL ?? null,
     emailFrom: present.MEMBERDESK_EMAIL_FROM?.toLowerCase() ?? null,
     smtpListen: parseListen(present.MEMBERDESK_SMTP_LISTEN),
+    publicUrl: (present.MEMBERDESK_PUBLIC_URL ?? `http://localhost:${present.PORT ?? 3000}`).replace(/\/+$/, ''),
+    slack: present.MEMBERDESK_SLACK_BOT_TOKEN && present.MEMBERDESK_SLACK_SIGNING_SECRET
+      ? { token: present.MEMBERDESK_SLACK_BOT_TOKEN, signingSecret: present.MEMBERDESK_SLACK_SIGNING_SECRET, apiUrl: present.MEMBERDESK_SLACK_API_URL ?? null }
+      : null,
     fileStore: (present.MEMBERDESK_FILE_STORE as Config['fileStore'] | undefined) ?? 'dir',
   };
 }

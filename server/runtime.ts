@@ -15,6 +15,9 @@ import { seedDemo, DEMO_PASSWORD } from './demo/seed.js';
 import type { Logger } from './logger.js';
 import { loadKeyring, PiiVault } from './security/pii-vault.js';
 import { buildServices, type Services } from './services.js';
+import type { Notifier } from './notify/notification.js';
+import { EmailNotifier } from './notify/email.notifier.js';
+import { SlackNotifier } from './notify/slack/slack.notifier.js';
 
 export interface Runtime {
   services: Services;
@@ -33,7 +36,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
   const db = new Database(ds, engineOf({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const vault = await PiiVault.open(db, keyring);
   const services = buildServices({
-    db, vault, channels: configuredChannels(config, vault), clock: opts.clock ?? systemClock, log,
+    db, vault, channels: configuredChannels(config, vault), notifiers: configuredNotifiers(config), publicUrl: config.publicUrl, clock: opts.clock ?? systemClock, log,
     tokenTtlMinutes: config.tokenTtlMinutes, deliveryPollMs: config.deliveryPollMs, maskNames: config.maskNames, dataDir: config.dataDir, fileStore: config.fileStore,
   });
   await bootstrap(services, { adminEmail: config.adminEmail, adminPassword: config.adminPassword, print }, log);
@@ -41,7 +44,10 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
     print(`  Demo data loaded. Demo agents (password "${DEMO_PASSWORD}"): wang.fang@demo.memberdesk (supervisor), li.na@demo.memberdesk, tom.chen@demo.memberdesk\n`);
   }
   const counters = createCounterStore(config.redisUrl, log);
-  const app = createApp(services, { corsOrigins: config.corsOrigins, publicRatePerMinute: config.publicRatePerMinute, counters });
+  const app = createApp(services, {
+    corsOrigins: config.corsOrigins, publicRatePerMinute: config.publicRatePerMinute, counters,
+    slack: config.slack ? { token: config.slack.token, signingSecret: config.slack.signingSecret, apiUrl: config.slack.apiUrl ?? undefined } : undefined,
+  });
   const server = await new Promise<Server>((resolve, reject) => {
     const srv = app.listen(config.port, config.host, () => resolve(srv));
     srv.once('error', reject);
@@ -49,6 +55,9 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   services.delivery.start();
+  services.notifications.start();
+  // Also fires, at once, whatever fell due while no server was running.
+  services.slaScheduler.start();
   const retention = startRetention(services, config.retentionMonths, log);
   const imap = startImapPollers(services, log, { intervalMs: config.imapPollMs });
   // Inbound SMTP (MEMBERDESK_SMTP_LISTEN); off unless configured.
@@ -62,6 +71,8 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
       await imap.stop();
       await smtp?.stop();
       await services.delivery.stop();
+      await services.slaScheduler.stop();
+      await services.notifications.stop();
       await counters.close();
       await ds.destroy();
     },
@@ -81,17 +92,36 @@ function startRetention(services: Services, months: number, log: Logger): NodeJS
   return timer;
 }
 
+/** Staff notification senders the configuration enables: Slack (bot token + signing secret) and email (SMTP). */
+function configuredNotifiers(config: Config): Notifier[] {
+  const notifiers: Notifier[] = [];
+  if (config.slack) notifiers.push(new SlackNotifier({ token: config.slack.token, apiUrl: config.slack.apiUrl ?? undefined }));
+  const smtp = smtpTransport(config);
+  if (smtp) notifiers.push(new EmailNotifier({ transport: smtp.transport, from: { address: smtp.from, name: 'MemberDesk SLA' } }));
+  return notifiers;
+}
+
+/** Outgoing SMTP from MEMBERDESK_SMTP_URL, shared by member mail and staff alerts. */
+function smtpTransport(config: Config) {
+  if (!config.smtpUrl) return null;
+  const url = new URL(config.smtpUrl);
+  return {
+    from: config.emailFrom ?? `support@${url.hostname}`,
+    transport: {
+      host: url.hostname, port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 587)), secure: url.protocol === 'smtps:',
+      auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+    },
+  };
+}
+
 /** Channel adapters the configuration enables (the phone channel is always there). */
 function configuredChannels(config: Config, vault: PiiVault): ChannelRegistry {
   const channels = new ChannelRegistry();
-  if (config.smtpUrl) {
-    const url = new URL(config.smtpUrl);
-    const from = config.emailFrom ?? `support@${url.hostname}`;
+  const smtp = smtpTransport(config);
+  if (smtp) {
+    const from = smtp.from;
     channels.register(new EmailAdapter({
-      transport: {
-        host: url.hostname, port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 587)), secure: url.protocol === 'smtps:',
-        auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
-      },
+      transport: smtp.transport,
       from: { address: from, name: 'MemberDesk' },
       secret: vault.subKey('email-threading'),
       domain: from.split('@')[1]!,

@@ -25,6 +25,8 @@ import { SlaScheduler } from '../sla/scheduler.js';
 import { SlaConfig } from '../sla/sla-config.js';
 import { SlaService } from '../sla/sla.service.js';
 import { SlaAdminService } from '../sla/sla-admin.service.js';
+import { NotificationWorker } from './notify/notification.worker.js';
+import type { Notifier } from './notify/notification.js';
 
 export interface Services {
   db: Database;
@@ -49,6 +51,7 @@ export interface Services {
   slaScheduler: SlaScheduler;
   escalations: EscalationService;
   slaAdmin: SlaAdminService;
+  notifications: NotificationWorker;
 }
 
 export interface ServiceOptions {
@@ -69,8 +72,8 @@ export interface ServiceOptions {
   fileStore?: FileBackend;
   /** Base URL of the console in links sent to staff (alert emails, Slack buttons). */
   publicUrl?: string;
-  /** Staff notification channels configured (rows are written only for these). */
-  notifyChannels?: { slack: boolean; email: boolean };
+  /** Senders of staff notifications (Slack, email); alerts are written only for the channels given here. */
+  notifiers?: Notifier[];
 }
 
 /** Wires the domain together; no transport here, so tests and the server share it. */
@@ -86,7 +89,9 @@ export function buildServices(o: ServiceOptions): Services {
   const publicUrl = (o.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
   const ackSecret = o.vault.subKey('sla-ack');
   const slaConfig = new SlaConfig(o.db);
-  const notifyChannels = o.notifyChannels ?? { slack: false, email: false };
+  const notifiers = o.notifiers ?? [];
+  const notifyChannels = { slack: notifiers.some((n) => n.channel === 'slack'), email: notifiers.some((n) => n.channel === 'email') };
+  const notifications = new NotificationWorker({ db: o.db, clock: o.clock, log: o.log, pollMs: o.deliveryPollMs, notifiers });
   const sla = new SlaService({
     db: o.db, config: slaConfig, clock: o.clock, channels: () => notifyChannels,
     links: {
@@ -95,7 +100,7 @@ export function buildServices(o: ServiceOptions): Services {
       ackUrl: (alertId, agentId) => `${publicUrl}/sla/ack/${signAckToken(alertId, agentId, new Date(o.clock.now().getTime() + 7 * 86_400_000), ackSecret)}`,
     },
   });
-  const slaScheduler = new SlaScheduler({ db: o.db, sla, clock: o.clock, log: o.log });
+  const slaScheduler = new SlaScheduler({ db: o.db, sla, clock: o.clock, log: o.log, afterBatch: () => notifications.kick() });
   // One recompute at a time; a change during one runs another after it.
   let recomputing: Promise<void> | null = null;
   let recomputeAgain = false;
@@ -114,10 +119,11 @@ export function buildServices(o: ServiceOptions): Services {
       if (n.deliveries > 0) delivery.kick();
       const check = sla.takeEarliestCheck();
       if (check) slaScheduler.wakeBy(check);
+      if (sla.takeNotificationsWritten()) notifications.kick();
     },
   });
   return {
-    files, slaConfig, sla, slaScheduler,
+    files, slaConfig, sla, slaScheduler, notifications,
     slaAdmin: new SlaAdminService({ db: o.db, config: slaConfig, onChange: () => recompute() }),
     escalations: new EscalationService({ db: o.db, clock: o.clock, sla, tickets }),
     mailboxes: new MailboxService(o.db, o.vault),

@@ -12,6 +12,7 @@ import { silentLogger } from '../../server/logger.js';
 import { Keyring, PiiVault } from '../../server/security/pii-vault.js';
 import { buildServices, type Services } from '../../server/services.js';
 import type { TestEngine } from './engines.js';
+import type { Notifier } from '../../server/notify/notification.js';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
 
@@ -36,14 +37,14 @@ export type Api = (method: string, path: string, opts?: { token?: string; body?:
  * A real server on port 0 against a fresh database of the given engine, with the domain wired as
  * in production (only the clock and extra channel adapters can be swapped).
  */
-export async function startWorld(engine: TestEngine, opts: { clock?: Clock; channels?: ChannelRegistry; startDelivery?: boolean; app?: AppOptions; fileStore?: 'dir' | 'db' } = {}): Promise<TestWorld> {
+export async function startWorld(engine: TestEngine, opts: { clock?: Clock; channels?: ChannelRegistry; startDelivery?: boolean; app?: AppOptions; fileStore?: 'dir' | 'db'; notifiers?: Notifier[] } = {}): Promise<TestWorld> {
   const target = await engine.fresh();
   const ds = await createDataSource({ databaseUrl: target.databaseUrl, dataDir: null });
   await ds.runMigrations();
   const db = new Database(ds, target.databaseUrl ? 'mysql' : 'sqlite');
   const services = buildServices({
     db, vault: await PiiVault.open(db, new Keyring(randomBytes(32))), clock: opts.clock ?? systemClock, log: silentLogger,
-    tokenTtlMinutes: 60, deliveryPollMs: 50, channels: opts.channels, fileStore: opts.fileStore,
+    tokenTtlMinutes: 60, deliveryPollMs: 50, channels: opts.channels, fileStore: opts.fileStore, notifiers: opts.notifiers,
   });
   const app = createApp(services, opts.app);
   const server = await new Promise<Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
@@ -80,6 +81,8 @@ export async function startWorld(engine: TestEngine, opts: { clock?: Clock; chan
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections?.();
       await services.delivery.stop();
+      await services.slaScheduler.stop();
+      await services.notifications.stop();
       await ds.destroy();
       await target.drop();
     },
