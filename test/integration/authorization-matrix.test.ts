@@ -20,7 +20,7 @@ import { inbound, startWorld, TEST_PASSWORD, type TestWorld } from '../helpers/h
 type Caller = Exclude<Role, never> | 'none';
 type Scope = 'own' | 'otherStore' | 'otherDept';
 
-interface Fixture { message: number; mailbox: number; mailboxAddress: string; ticket: number; member: number; agent: number; department: number; grant: number; mergeTarget: number; freshDepartment: number; n: number }
+interface Fixture { message: number; mailbox: number; mailboxAddress: string; ticket: number; member: number; agent: number; department: number; grant: number; mergeTarget: number; freshDepartment: number; calendar: number; policy: number; n: number }
 interface Case {
   /** The resource in the path: tickets and members are scoped by store and department; the rest by department; none → unscoped. */
   scoped: 'ticket' | 'member' | 'department' | 'grant' | 'agent' | 'none';
@@ -83,6 +83,21 @@ const CASES: Record<string, Case> = {
   'get /channels/email/failures': { scoped: 'none' },
   'get /tickets/:id/messages/:messageId/attachments/:index': { scoped: 'ticket', hidden: TICKET_HIDDEN, path: (f) => `/api/tickets/${f.ticket}/messages/${f.message}/attachments/0` },
   'post /uploads': { scoped: 'none', path: () => '/api/uploads?name=note.txt', raw: (f) => `file ${f.n}`, contentType: 'text/plain' },
+  'get /calendars': { scoped: 'none' },
+  'post /calendars': { scoped: 'none', body: (f) => ({ name: `New calendar ${f.n}`, definition: { timezone: 'UTC', weekly: { mon: [['09:00', '18:00']] } } }) },
+  'get /calendars/:id': { scoped: 'none', path: (f) => `/api/calendars/${f.calendar}` },
+  'patch /calendars/:id': { scoped: 'none', path: (f) => `/api/calendars/${f.calendar}`, body: () => ({ definition: { timezone: 'Europe/Berlin', alwaysOpen: true } }) },
+  'delete /calendars/:id': { scoped: 'none', path: (f) => `/api/calendars/${f.calendar}` },
+  'get /sla-policies': { scoped: 'none' },
+  'post /sla-policies': { scoped: 'none', body: (f) => ({ name: `New policy ${f.n}`, resolutionMinutes: 480 }) },
+  'get /sla-policies/:id': { scoped: 'none', path: (f) => `/api/sla-policies/${f.policy}` },
+  'patch /sla-policies/:id': { scoped: 'none', path: (f) => `/api/sla-policies/${f.policy}`, body: () => ({ warningPercent: 80 }) },
+  'delete /sla-policies/:id': { scoped: 'none', path: (f) => `/api/sla-policies/${f.policy}` },
+  // Reordering needs every id: whatever exists at that moment, in reverse.
+  'put /sla-policies/order': { scoped: 'none', body: async (_f, w) => ({ ids: (await w.services.slaAdmin.policies()).map((p) => p.id).reverse() }) },
+  'post /tickets/:id/sla/acknowledge': { scoped: 'ticket', hidden: TICKET_HIDDEN },
+  // The head, the department's supervisors and admins: a plain agent is refused even in their own department.
+  'get /departments/:id/sla': { scoped: 'department', deny: { agent: { own: 403, otherStore: 403, otherDept: 403 }, supervisor: { otherDept: 403 } } },
   'post /channels/email/inbound': {
     scoped: 'none', path: (f) => `/api/channels/email/inbound?mailbox=${f.mailboxAddress}`, contentType: 'message/rfc822',
     raw: (f) => `From: member${f.n}@example.com\r\nTo: ${f.mailboxAddress}\r\nSubject: Hello ${f.n}\r\nMessage-ID: <m${f.n}@example.com>\r\n\r\nHi\r\n`,
@@ -130,7 +145,9 @@ for (const engine of ENGINES) {
       const freshDepartment = (await w.services.departments.create({ name: `Fresh ${n}` })).id;
       const mailboxAddress = `desk${n}@desk.example`;
       const mailbox = (await w.services.mailboxes.create({ address: mailboxAddress, departmentId: w.deptA })).mailbox.id;
-      return { message: ticket.messageId, mailbox, mailboxAddress, ticket: ticket.ticketId, member: member.id, agent: own ? w.agentA.agentId : w.agentB.agentId, department: own ? w.deptA : w.deptB, grant: grant!.id, mergeTarget: mergeTarget.ticketId, freshDepartment, n };
+      const calendar = (await w.services.slaAdmin.saveCalendar(null, { name: `Calendar ${n}`, definition: { timezone: 'Asia/Shanghai', alwaysOpen: true } })).id;
+      const policy = (await w.services.slaAdmin.savePolicy(null, { name: `Policy ${n}`, firstResponseMinutes: 60 })).id;
+      return { calendar, policy, message: ticket.messageId, mailbox, mailboxAddress, ticket: ticket.ticketId, member: member.id, agent: own ? w.agentA.agentId : w.agentB.agentId, department: own ? w.deptA : w.deptB, grant: grant!.id, mergeTarget: mergeTarget.ticketId, freshDepartment, n };
     };
 
     it('has a case for every route in the route table', () => {
@@ -152,7 +169,7 @@ for (const engine of ENGINES) {
             const token = await tokenOf(caller);
             const res = c.raw
               ? await w.api(spec.method.toUpperCase(), path, { token, raw: c.raw(f), contentType: c.contentType ?? 'text/csv' })
-              : await w.api(spec.method.toUpperCase(), path, { token, body: c.body?.(f, w) });
+              : await w.api(spec.method.toUpperCase(), path, { token, body: await c.body?.(f, w) });
             const allowed = spec.public || (caller !== 'none' && (spec.roles ?? STAFF_ROLES).includes(caller as Role));
             let expected: number | 'allowed';
             if (caller === 'none' && !spec.public) expected = 401;

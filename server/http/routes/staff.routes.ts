@@ -19,7 +19,7 @@ const agentFields = {
 };
 const departmentFields = {
   name: text(120), headAgentId: nullable(int()), email: nullable(str({ format: 'email', maxLength: 190 })),
-  slackChannel: nullable(text(120, { pattern: '^[A-Z0-9]{2,30}$', description: 'Slack channel id (C…) for level-1 SLA alerts' })), isDefault: { type: 'boolean' },
+  slackChannel: nullable(text(120, { pattern: '^(#[a-z0-9_-]{1,80}|[A-Z0-9]{2,30})$', description: 'Slack channel (id C… or #name) for level-1 SLA alerts' })), isDefault: { type: 'boolean' },
   calendarId: nullable(int({ description: 'business calendar of the SLA clocks; null: 24×7' })),
   escalationChain: nullable({
     type: 'array', maxItems: 10,
