@@ -153,13 +153,15 @@ export class SlaService {
    * Re-evaluates every live ticket under the current policies and calendars (after an admin changed
    * them), in batches of locked rows so a concurrent reply is never overwritten. Returns how many.
    */
-  async recomputeLive(batch = 200): Promise<number> {
+  async recomputeLive(scope: { memberId?: number } = {}, batch = 200): Promise<number> {
     let after = 0;
     let total = 0;
     const lock = this.o.db.engine === 'mysql' ? ' FOR UPDATE' : '';
     for (;;) {
       const n = await this.o.db.sqlTx(async (sql) => {
-        const ids = (await sql.rows<{ id: number }>(`SELECT id FROM ticket WHERE id > ? AND status IN ('new', 'open', 'pending', 'on_hold') ORDER BY id LIMIT ${batch}${lock}`, [after]))
+        const member = scope.memberId !== undefined ? ' AND memberId = ?' : '';
+        const ids = (await sql.rows<{ id: number }>(`SELECT id FROM ticket WHERE id > ?${member} AND status IN ('new', 'open', 'pending', 'on_hold') ORDER BY id LIMIT ${batch}${lock}`,
+          scope.memberId !== undefined ? [after, scope.memberId] : [after]))
           .map((r) => Number(r.id));
         const now = this.o.clock.now();
         for (const row of await this.loadRows(sql, ids)) await this.evaluate(sql, row, now);

@@ -162,6 +162,19 @@ for (const engine of ENGINES) {
       expect(view.resolution.workingMinutes).to.equal(null);
     });
 
+    it('a member\'s new tier recomputes their live tickets under the policy for that tier', async () => {
+      at('2026-03-06T08:00:00.000Z');
+      expect((await w.api('POST', '/api/sla-policies', { token: admin(), body: { name: 'Diamond', position: 1, conditions: { tiers: ['diamond'] }, firstResponseMinutes: 5 } })).status).to.equal(201);
+      const { ticketId } = await w.services.tickets.ingest(inbound({ channel: 'webchat', from: { kind: 'webchat', value: 'm-tier-1' }, receivedAt: now, departmentId: w.deptA }));
+      expect((await sla(ticketId)).firstResponse.dueAt).to.equal('2026-03-06T09:00:00.000Z');
+      const ticket = (await w.api('GET', `/api/tickets/${ticketId}`, { token: admin() })).body;
+      expect((await w.api('PATCH', `/api/members/${ticket.member.id}`, { token: admin(), body: { tier: 'diamond' } })).status).to.equal(200);
+      const view = await sla(ticketId);
+      expect(view.policy.name).to.equal('Diamond');
+      expect(view.firstResponse.dueAt).to.equal('2026-03-06T08:05:00.000Z');
+      await w.api('DELETE', `/api/sla-policies/${view.policy.id}`, { token: admin() });
+    });
+
     it('deadlines that passed while nothing ran fire once at the next pass', async () => {
       at('2026-03-05T08:00:00.000Z');
       const ids: number[] = [];
