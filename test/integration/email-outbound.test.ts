@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer, type SMTPServerError } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
+import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
 import { ChannelSendError, type OutboundMessage } from '../../channels/channel.js';
 import { classifySmtpError, EmailAdapter, type EmailThreadMeta } from '../../channels/email/email.adapter.js';
 import { findBodyMarker, verifyOurMessageId } from '../../channels/email/threading.js';
@@ -21,10 +21,6 @@ function outbound(over: Partial<OutboundMessage> & { email?: EmailThreadMeta; au
   };
 }
 
-/** smtp-server's rejection: responseCode is what the client sees. */
-function smtpError(code: number, text: string): SMTPServerError {
-  return Object.assign(new Error(text), { responseCode: code });
-}
 
 function refs(mail: ParsedMail): string[] {
   const r = mail.references;
@@ -32,27 +28,12 @@ function refs(mail: ParsedMail): string[] {
 }
 
 describe('email channel: outbound over SMTP', () => {
-  const received: ParsedMail[] = [];
-  let server: SMTPServer;
+  let smtp: SmtpCapture;
   let adapter: EmailAdapter;
 
   before(async () => {
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'], // its built-in certificate has expired (STACK-NOTES §6)
-      logger: false,
-      onRcptTo(address, _session, cb) {
-        if (address.address.startsWith('gone@')) return cb(smtpError(550, `5.1.1 <${address.address}>: Recipient address rejected`));
-        if (address.address.startsWith('busy@')) return cb(smtpError(451, '4.2.0 Mailbox busy, try later'));
-        cb();
-      },
-      onData(stream, _session, cb) {
-        simpleParser(stream).then((m) => { received.push(m); cb(); }, cb);
-      },
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server.server, 'listening');
-    const { port } = server.server.address() as AddressInfo;
+    smtp = await startSmtpCapture();
+    const { port } = smtp;
     adapter = new EmailAdapter({
       transport: { host: '127.0.0.1', port, secure: false, ignoreTLS: true },
       from: { address: 'support@helpdesk.test', name: 'MemberDesk Support' },
@@ -62,15 +43,15 @@ describe('email channel: outbound over SMTP', () => {
 
   after(async () => {
     adapter.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await smtp.close();
   });
 
   // onData answers only after parsing, so a resolved send means the mail is in `received`.
   async function sendAndReceive(msg: OutboundMessage): Promise<{ providerId: string; mail: ParsedMail }> {
-    const before = received.length;
+    const before = smtp.received.length;
     const { providerId } = await adapter.send(msg);
-    expect(received).to.have.length(before + 1);
-    return { providerId, mail: received[received.length - 1]! };
+    expect(smtp.received).to.have.length(before + 1);
+    return { providerId, mail: smtp.received[smtp.received.length - 1]! };
   }
 
   it('describes itself as the email channel with a secret SMTP password', () => {
@@ -143,11 +124,11 @@ describe('email channel: outbound over SMTP', () => {
   }
 
   it('fails permanently without a usable address, before talking to the server', async () => {
-    const before = received.length;
+    const before = smtp.received.length;
     expect(await sendError(outbound({ to: null }))).to.include({ permanent: true, message: 'no email address' });
     expect(await sendError(outbound({ to: { kind: 'phone', value: '+8613800138000' } }))).to.include({ permanent: true });
     expect(await sendError(outbound({ to: { kind: 'email', value: 'a@example.com, b@evil.test' } }))).to.include({ permanent: true, message: 'invalid email address' });
-    expect(received).to.have.length(before);
+    expect(smtp.received).to.have.length(before);
   });
 
   it('fails permanently when the server answers 550 for the recipient', async () => {

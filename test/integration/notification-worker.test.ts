@@ -1,8 +1,5 @@
 import { expect } from 'chai';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer, type SMTPServerError } from 'smtp-server';
+import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
 import { Notification, TicketEvent } from '../../server/db/entities/index.js';
 import { row } from '../../server/db/row.js';
 import { silentLogger } from '../../server/logger.js';
@@ -26,10 +23,6 @@ class RecordingNotifier implements Notifier {
     this.sent.push(n);
     return { providerRef: `C42:${n.id}.0001` };
   }
-}
-
-function smtpError(code: number, text: string): SMTPServerError {
-  return Object.assign(new Error(text), { responseCode: code });
 }
 
 function alertPayload(ticket: { ticketId: number; ticketNumber: string }, over: Partial<NotificationPayload> = {}): NotificationPayload {
@@ -159,25 +152,12 @@ for (const engine of ENGINES) {
     });
 
     describe('by email, against a local SMTP server', () => {
-      const received: ParsedMail[] = [];
-      let server: SMTPServer;
+      let smtp: SmtpCapture;
       let notifier: EmailNotifier;
 
       before(async () => {
-        server = new SMTPServer({
-          authOptional: true,
-          disabledCommands: ['STARTTLS'], // its built-in certificate has expired (STACK-NOTES §6)
-          logger: false,
-          onRcptTo(address, _session, cb) {
-            if (address.address.startsWith('gone@')) return cb(smtpError(550, `5.1.1 <${address.address}>: Recipient address rejected`));
-            if (address.address.startsWith('busy@')) return cb(smtpError(451, '4.2.0 Mailbox busy, try later'));
-            cb();
-          },
-          onData(stream, _session, cb) { simpleParser(stream).then((m) => { received.push(m); cb(); }, cb); },
-        });
-        server.listen(0, '127.0.0.1');
-        await once(server.server, 'listening');
-        const { port } = server.server.address() as AddressInfo;
+        smtp = await startSmtpCapture();
+        const { port } = smtp;
         notifier = new EmailNotifier({
           transport: { host: '127.0.0.1', port, secure: false, ignoreTLS: true },
           from: { address: 'alerts@helpdesk.test', name: 'MemberDesk Alerts' },
@@ -185,7 +165,7 @@ for (const engine of ENGINES) {
       });
       after(async () => {
         notifier.close();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await smtp.close();
       });
 
       it('mails the alert with its headers and ack link, and keeps the Message-ID', async () => {
@@ -201,7 +181,7 @@ for (const engine of ENGINES) {
             expect(r.status).to.equal('sent');
             return r;
           });
-          const mail = received.find((m) => m.headers.get('x-memberdesk-alert') === '77' && m.messageId === n.providerRef);
+          const mail = smtp.received.find((m) => m.headers.get('x-memberdesk-alert') === '77' && m.messageId === n.providerRef);
           expect(mail, 'the mail whose Message-ID the row kept').to.not.equal(undefined);
           expect(mail!.subject).to.equal(`[${t.ticketNumber}] SLA breached: first response overdue / 首次响应超时`);
           expect(mail!.headers.get('auto-submitted')).to.equal('auto-generated');
