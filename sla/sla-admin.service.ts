@@ -47,7 +47,8 @@ export class SlaAdminService {
       await m.update(BusinessCalendarRow, { id }, patch);
       return id;
     }).catch((err) => { if (isUniqueViolation(err)) throw new ConflictError('NAME_TAKEN', 'another calendar already has this name'); throw err; });
-    this.changed();
+    // Only a calendar some department or policy uses can move a deadline.
+    this.changed(id !== null && input.definition !== undefined && (await this.calendarInUse(id)));
     return this.calendar(saved);
   }
 
@@ -60,7 +61,7 @@ export class SlaAdminService {
       }
       await m.delete(BusinessCalendarRow, { id });
     });
-    this.changed();
+    this.changed(false);
   }
 
   async policies(): Promise<PolicyView[]> {
@@ -75,7 +76,9 @@ export class SlaAdminService {
 
   /** Creates at the end of the list, or at `position` (1-based), moving the others down. */
   async savePolicy(id: number | null, input: PolicyInput): Promise<PolicyView> {
+    let wasActive = false;
     const saved = await this.o.db.tx(async (m) => {
+      if (id !== null) wasActive = (await m.findOneBy(SlaPolicy, { id }))?.active ?? false;
       if (input.calendarId != null && !(await m.existsBy(BusinessCalendarRow, { id: input.calendarId }))) {
         throw new UnprocessableError('UNKNOWN_CALENDAR', `calendar ${input.calendarId} does not exist`, { field: 'calendarId' });
       }
@@ -101,8 +104,10 @@ export class SlaAdminService {
       await this.renumber(m, order);
       return policyId;
     });
-    this.changed();
-    return this.policy(saved);
+    const view = await this.policy(saved);
+    // An inactive policy, before and after, applies to no ticket.
+    this.changed(wasActive || view.active);
+    return view;
   }
 
   /** The whole order at once: every policy id exactly once, first match first. */
@@ -115,16 +120,22 @@ export class SlaAdminService {
       }
       await this.renumber(m, ids);
     });
-    this.changed();
+    this.changed(true);
     return this.policies();
   }
 
   async removePolicy(id: number): Promise<void> {
-    await this.o.db.tx(async (m) => {
-      if (!(await m.existsBy(SlaPolicy, { id }))) throw new NotFoundError('SLA policy');
+    const wasActive = await this.o.db.tx(async (m) => {
+      const row = await m.findOneBy(SlaPolicy, { id });
+      if (!row) throw new NotFoundError('SLA policy');
       await m.delete(SlaPolicy, { id });
+      return row.active;
     });
-    this.changed();
+    this.changed(wasActive);
+  }
+
+  private async calendarInUse(id: number): Promise<boolean> {
+    return this.o.db.read(async (m) => (await m.countBy(Department, { calendarId: id })) + (await m.countBy(SlaPolicy, { calendarId: id })) > 0);
   }
 
   private async indexOf(m: import('typeorm').EntityManager, id: number, others: number[]): Promise<number> {
@@ -137,9 +148,10 @@ export class SlaAdminService {
     for (const [i, id] of ids.entries()) await m.update(SlaPolicy, { id }, { position: i + 1 });
   }
 
-  private changed(): void {
+  /** New rules apply to new evaluations at once; live tickets are recomputed only when deadlines can move. */
+  private changed(recompute: boolean): void {
     this.o.config.invalidate();
-    this.o.onChange();
+    if (recompute) this.o.onChange();
   }
 }
 

@@ -146,7 +146,8 @@ for (const engine of ENGINES) {
       const mailboxAddress = `desk${n}@desk.example`;
       const mailbox = (await w.services.mailboxes.create({ address: mailboxAddress, departmentId: w.deptA })).mailbox.id;
       const calendar = (await w.services.slaAdmin.saveCalendar(null, { name: `Calendar ${n}`, definition: { timezone: 'Asia/Shanghai', alwaysOpen: true } })).id;
-      const policy = (await w.services.slaAdmin.savePolicy(null, { name: `Policy ${n}`, firstResponseMinutes: 60 })).id;
+      // Inactive: a fixture's policy must not change the SLA of every other fixture's tickets.
+      const policy = (await w.services.slaAdmin.savePolicy(null, { name: `Policy ${n}`, firstResponseMinutes: 60, active: false })).id;
       return { calendar, policy, message: ticket.messageId, mailbox, mailboxAddress, ticket: ticket.ticketId, member: member.id, agent: own ? w.agentA.agentId : w.agentB.agentId, department: own ? w.deptA : w.deptB, grant: grant!.id, mergeTarget: mergeTarget.ticketId, freshDepartment, n };
     };
 
