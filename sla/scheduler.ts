@@ -35,6 +35,8 @@ export class SlaScheduler {
   private again = false;
   /** Wall time the timer is set for (null: a pass is running or we are stopped). */
   private armedAt: number | null = null;
+  /** Clock reading of the latest claim: a check due after it was simply not due yet, not held by anyone. */
+  private lastClaimAt = 0;
 
   constructor(private readonly o: SlaSchedulerOptions) {}
 
@@ -62,6 +64,7 @@ export class SlaScheduler {
   /** One batch: claim due tickets and bring them up to date. Returns how many tickets were claimed. */
   async runOnce(): Promise<number> {
     const now = this.o.clock.now();
+    this.lastClaimAt = now.getTime();
     const limit = this.o.batchSize ?? 200;
     let alerts = 0;
     const claimed = await this.o.db.sqlTx(async (sql) => {
@@ -102,7 +105,10 @@ export class SlaScheduler {
       }
       const [row] = await this.o.db.sqlTx((sql) => sql.rows<{ next: unknown }>('SELECT MIN(nextSlaCheckAt) AS next FROM ticket'));
       if (!row || row.next === null || row.next === undefined) return maxSleep;
-      const wait = toDate(row.next).getTime() - this.o.clock.now().getTime();
+      const next = toDate(row.next).getTime();
+      const wait = next - this.o.clock.now().getTime();
+      // Timers can fire a millisecond before the clock says the deadline came: not due at the claim, due now.
+      if (wait <= 0 && next > this.lastClaimAt) return 0;
       // Due but not claimable (another process or a user's transaction holds it): retry shortly, don't spin.
       if (wait <= 0 && claimed === 0) return 50;
       return Math.max(0, Math.min(maxSleep, wait));
