@@ -82,6 +82,7 @@ export function buildServices(o: ServiceOptions): Services {
   if (!channels.get('phone')) channels.register(new PhoneAdapter());
   const members = new MemberService(o.db, o.vault, { maskNames: o.maskNames });
   const audit = new AuditLog(o.db, o.clock);
+  const agents = new AgentService(o.db, o.clock, audit);
   const files = new ConfiguredFileStore(o.fileStore ?? 'dir',
     new DirectoryFileStore(path.join(o.dataDir ?? path.join(os.tmpdir(), `memberdesk-${process.pid}`), 'files')),
     new DatabaseFileStore(o.db));
@@ -125,14 +126,14 @@ export function buildServices(o: ServiceOptions): Services {
   return {
     files, slaConfig, sla, slaScheduler, notifications,
     slaAdmin: new SlaAdminService({ db: o.db, config: slaConfig, onChange: () => recompute() }),
-    escalations: new EscalationService({ db: o.db, clock: o.clock, sla, tickets }),
+    escalations: new EscalationService({ db: o.db, clock: o.clock, sla, tickets, agents }),
     mailboxes: new MailboxService(o.db, o.vault),
     emailInbound: new EmailInboundService({ db: o.db, tickets, files, clock: o.clock, log: o.log, secret: o.vault.subKey('email-threading') }),
     db: o.db, vault: o.vault, clock: o.clock, log: o.log, channels, tickets, members, delivery,
     audit,
     privacy: new MemberPrivacyService(o.db, o.vault, audit, o.clock),
     queries: new TicketQueries(o.db, members),
-    agents: new AgentService(o.db, o.clock, audit),
+    agents,
     departments: new DepartmentService(o.db),
     signer: new TokenSigner(o.vault.tokenKey, o.tokenTtlMinutes * 60),
   };

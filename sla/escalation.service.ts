@@ -2,7 +2,8 @@ import type { Principal } from '../server/agents/principal.js';
 import { ticketVisible } from '../server/tickets/ticket-access.js';
 import type { Clock } from '../server/clock.js';
 import type { Database } from '../server/db/database.js';
-import { Agent, AgentDepartment, AgentStore, SlaAlert, Ticket } from '../server/db/entities/index.js';
+import { Agent, SlaAlert, Ticket } from '../server/db/entities/index.js';
+import type { AgentService } from '../server/agents/agent.service.js';
 import { sqlSession } from '../server/db/sql-session.js';
 import { NotFoundError } from '../server/errors.js';
 import type { AlertActionResult, AlertActions } from '../server/notify/notification.js';
@@ -17,7 +18,7 @@ export type AckVia = 'api' | 'slack' | 'email';
  * over also assigns the ticket to whoever clicked. Reached from the API, Slack buttons and email links.
  */
 export class EscalationService implements AlertActions {
-  constructor(private readonly o: { db: Database; clock: Clock; sla: SlaService; tickets: TicketService }) {}
+  constructor(private readonly o: { db: Database; clock: Clock; sla: SlaService; tickets: TicketService; agents: AgentService }) {}
 
   /**
    * Acknowledges every open alert of the ticket. Allowed to anyone who may see the ticket, and to the
@@ -87,16 +88,15 @@ export class EscalationService implements AlertActions {
   }
 
   private async context(agentId: number, alertId: number): Promise<{ principal: Principal; ticketId: number; ticketNumber: string; agentName: string } | { message: string }> {
-    return this.o.db.read(async (m) => {
-      const agent = await m.findOneBy(Agent, { id: agentId, active: true });
+    const principal = await this.o.agents.principal(agentId);
+    const found = await this.o.db.read(async (m) => {
       const alert = await m.findOneBy(SlaAlert, { id: alertId });
-      if (!agent || !alert) return { message: 'This alert no longer exists. / 该提醒已不存在。' };
-      const ticket = await m.findOneBy(Ticket, { id: alert.ticketId });
-      if (!ticket) return { message: 'This ticket no longer exists. / 该工单已不存在。' };
-      const departmentIds = (await m.findBy(AgentDepartment, { agentId })).map((d) => d.departmentId);
-      const stores = (await m.findBy(AgentStore, { agentId })).map((s) => s.store);
-      return { principal: { agentId, role: agent.role, departmentIds, stores }, ticketId: ticket.id, ticketNumber: ticket.number ?? '', agentName: agent.name };
+      const ticket = alert ? await m.findOneBy(Ticket, { id: alert.ticketId }) : null;
+      const agent = await m.findOneBy(Agent, { id: agentId });
+      return ticket && agent ? { ticketId: ticket.id, ticketNumber: ticket.number ?? '', agentName: agent.name } : null;
     });
+    if (!principal || !found) return { message: 'This alert or its ticket no longer exists. / 该提醒或工单已不存在。' };
+    return { principal, ...found };
   }
 }
 

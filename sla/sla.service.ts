@@ -47,7 +47,7 @@ export interface SlaServiceOptions {
 
 const ENDED = new Set(['solved', 'closed', 'merged']);
 /** Ticket events that can change which policy applies or its calendar. */
-const REMATCH = new Set(['ticket.created', 'priority.changed', 'department.changed', 'type.changed', 'category.changed', 'ticket.merged_from', 'sla.recompute']);
+const REMATCH = new Set(['ticket.created', 'priority.changed', 'department.changed', 'ticket.merged_from']);
 
 /**
  * SLA for one ticket at a time, inside the transaction of the change that touched it (the ticket
@@ -197,7 +197,7 @@ export class SlaService {
       resolution: {
         ...clock(row.resolutionDueAt, row.resolutionBreached),
         paused: row.resolutionRunningSince === null && !ENDED.has(row.status) && policy?.resolutionMinutes != null,
-        usedMinutes: Math.round((row.resolutionElapsedSeconds / 60 + (row.resolutionRunningSince ? workingSince(cal, row.resolutionRunningSince, now) : 0)) * 10) / 10,
+        usedMinutes: Math.round((row.resolutionElapsedSeconds / 60 + (row.resolutionRunningSince ? workingMinutesBetween(cal, row.resolutionRunningSince, now) : 0)) * 10) / 10,
         workingMinutes: row.resolutionMinutes,
       },
       escalation: row.escalationAlertId !== null ? { alertId: row.escalationAlertId, level: row.escalationLevel, nextLevelAt: row.escalationDueAt?.toISOString() ?? null } : null,
@@ -319,10 +319,6 @@ export interface SlaView {
   nextResponse: SlaClockView & { waitingSince: string | null };
   resolution: SlaClockView & { paused: boolean; usedMinutes: number; workingMinutes: number | null };
   escalation: { alertId: number; level: number; nextLevelAt: string | null } | null;
-}
-
-function workingSince(cal: BusinessCalendar, from: Date, now: Date): number {
-  return workingMinutesBetween(cal, from, now);
 }
 
 function parseRow(r: Record<string, unknown>): SlaRow {

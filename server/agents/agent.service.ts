@@ -63,11 +63,15 @@ export class AgentService {
     return agent;
   }
 
-  /** The principal of a token's agent; null when the agent is inactive or the token's version was revoked. */
-  async principal(agentId: number, tokenVersion: number): Promise<Principal | null> {
+  /**
+   * The principal an agent acts as; null when the agent is inactive or, when a token's version is
+   * given, that token was revoked. Without a version: someone acting through another proven channel
+   * (a signed Slack click, a signed email link).
+   */
+  async principal(agentId: number, tokenVersion?: number): Promise<Principal | null> {
     return this.db.read(async (m) => {
       const agent = await m.findOneBy(Agent, { id: agentId });
-      if (!agent || !agent.active || agent.tokenVersion !== tokenVersion) return null;
+      if (!agent || !agent.active || (tokenVersion !== undefined && agent.tokenVersion !== tokenVersion)) return null;
       const links = await m.findBy(AgentDepartment, { agentId });
       const stores = await m.findBy(AgentStore, { agentId });
       return { agentId, role: agent.role, departmentIds: links.map((l) => l.departmentId).sort((a, b) => a - b), stores: stores.map((st) => st.store).sort() };

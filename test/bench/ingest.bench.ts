@@ -29,6 +29,7 @@ import { Keyring, PiiVault } from '../../server/security/pii-vault.js';
 import { buildServices } from '../../server/services.js';
 import { formatTicketNumber } from '../../server/tickets/status.js';
 import { adminQuery, benchTarget, connectionOptions, freshSchema, percentile, positiveInt } from './bench-kit.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 const DEFAULT_URL = 'mysql://root@127.0.0.1:3306/memberdesk_bench';
 const MESSAGES_PER_SENDER = 5;
@@ -62,17 +63,6 @@ interface RowCounts { messages: number; tickets: number; members: number }
 
 
 
-/** A deterministic shuffle, so that every run sees the same interleaving of senders. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` messages from `senders` senders, interleaved as mail arrives: no sender's messages in a row. */
 function buildWorkload(count: number, senders: number, runId: string): BenchMessage[] {

@@ -42,6 +42,7 @@ import { buildServices } from '../../server/services.js';
 import { formatTicketNumber } from '../../server/tickets/status.js';
 import { ALERT_BITS } from '../../sla/clocks.js';
 import { adminQuery, benchTarget, connectionOptions, freshSchema, percentile, positiveInt } from './bench-kit.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 const DEFAULT_URL = 'mysql://root@127.0.0.1:3306/memberdesk_bench_sla';
 const TARGET_P99_MS = 1000;
@@ -74,17 +75,6 @@ function parseArgs(argv: string[]): Args {
   return { tickets: int(positional[0], 'tickets', 100_000), spreadSeconds: int(positional[1], 'spreadSeconds', 600), notify: flags.includes('--notify') };
 }
 
-/** A deterministic PRNG, so that every run sees the same deadlines relative to its start. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ── instrumentation (of this process only; no product code changes) ───────────
 

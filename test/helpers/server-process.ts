@@ -92,3 +92,25 @@ export function serverEnv(o: { dataDir: string; databaseUrl: string | null; admi
   else delete env.DATABASE_URL;
   return env;
 }
+
+/** An answer of the child server's JSON API: the body parsed when it is JSON, else the text. */
+export interface JsonAnswer { status: number; body: any }
+
+/** Calls the child server's API as a client would (JSON in, JSON out, optional bearer token). */
+export async function serverApi(baseUrl: string, method: string, urlPath: string, body?: unknown, token?: string): Promise<JsonAnswer> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(baseUrl + urlPath, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try { parsed = text ? JSON.parse(text) : null; } catch { /* leave text */ }
+  return { status: res.status, body: parsed };
+}
+
+/** Logs in on the child server; throws with the answer when that fails. */
+export async function loginTo(baseUrl: string, email: string, password: string): Promise<string> {
+  const res = await serverApi(baseUrl, 'POST', '/api/auth/login', { email, password });
+  if (res.status !== 200 || typeof res.body?.token !== 'string') throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.token as string;
+}

@@ -6,7 +6,7 @@ import { In } from 'typeorm';
 import { createDataSource } from '../../server/db/data-source.js';
 import { Message, Ticket } from '../../server/db/entities/index.js';
 import { ENGINES } from '../helpers/engines.js';
-import { isRunning, serverEnv, startServer, stopServer, type ServerProcess, type Spawned } from '../helpers/server-process.js';
+import { isRunning, loginTo, serverApi, serverEnv, startServer, stopServer, type ServerProcess, type Spawned } from '../helpers/server-process.js';
 
 /**
  * The issue's requirement: kill -9 of the server while a burst of 1,000 POST /api/calls is in flight,
@@ -20,23 +20,6 @@ const TOTAL = 1000;
 const CONCURRENCY = 40;
 const KILL_AFTER_CREATED = 300;
 const PHONES = Array.from({ length: 50 }, (_, i) => `1380013${String(1000 + i * 37).padStart(4, '0')}`);
-
-async function post(baseUrl: string, urlPath: string, body: unknown, token?: string): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(baseUrl + urlPath, { method: 'POST', headers, body: JSON.stringify(body) });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try { parsed = text ? JSON.parse(text) : null; } catch { /* leave text */ }
-  return { status: res.status, body: parsed };
-}
-
-async function login(s: ServerProcess): Promise<string> {
-  const res = await post(s.baseUrl, '/api/auth/login', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
-  expect(res.status, `login: ${JSON.stringify(res.body)}`).to.equal(200);
-  expect(res.body.token).to.be.a('string');
-  return res.body.token as string;
-}
 
 const call = (i: number, clientRef = `crash-${i}`) => ({
   direction: 'inbound', phone: PHONES[i % PHONES.length], summary: `call ${i}`, durationSeconds: 30, clientRef,
@@ -135,7 +118,7 @@ for (const engine of ENGINES) {
 
       // ── the burst, and kill -9 in the middle of it ──────────────────────────
       const first = await startServer(env, servers);
-      const { outcomes, killed } = await burstAndKill(first, await login(first));
+      const { outcomes, killed } = await burstAndKill(first, await loginTo(first.baseUrl, ADMIN_EMAIL, ADMIN_PASSWORD));
       const exit = await first.exited;
       const created = refsOf(outcomes, 'created');
       const unknown = refsOf(outcomes, 'unknown');
@@ -149,19 +132,19 @@ for (const engine of ENGINES) {
 
       // ── restart on the same data directory / database ───────────────────────
       const second = await startServer(env, servers);
-      const token = await login(second);
+      const token = await loginTo(second.baseUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
 
       // The last call that got a 201 before the kill: a re-POST is recognised as the same call.
       const lastRef = created[created.length - 1]!;
       const lastIndex = Number(lastRef.slice('crash-'.length));
-      const repost = await post(second.baseUrl, '/api/calls', call(lastIndex), token);
+      const repost = await serverApi(second.baseUrl, 'POST', '/api/calls', call(lastIndex), token);
       expect(repost.status, `re-POST of ${lastRef}: ${JSON.stringify(repost.body)}`).to.equal(200);
       expect(repost.body.duplicate).to.equal(true);
       const lastOutcome = outcomes.get(lastRef) as Extract<Outcome, { kind: 'created' }>;
       if (lastOutcome.messageId !== null) expect(repost.body.messageId).to.equal(lastOutcome.messageId);
 
       // And the restarted server takes new calls.
-      const fresh = await post(second.baseUrl, '/api/calls', call(TOTAL, 'post-crash-1'), token);
+      const fresh = await serverApi(second.baseUrl, 'POST', '/api/calls', call(TOTAL, 'post-crash-1'), token);
       expect(fresh.status, `new call after restart: ${JSON.stringify(fresh.body)}`).to.equal(201);
       expect(fresh.body.duplicate).to.equal(false);
 

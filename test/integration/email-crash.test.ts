@@ -11,7 +11,7 @@ import { Message, Ticket } from '../../server/db/entities/index.js';
 import { startDovecot, type RunningDovecot } from '../helpers/dovecot.js';
 import { ENGINES } from '../helpers/engines.js';
 import { expectEventually } from '../helpers/expect-eventually.js';
-import { isRunning, serverEnv, startServer, stopServer, type ServerProcess, type Spawned } from '../helpers/server-process.js';
+import { isRunning, loginTo, serverApi, serverEnv, startServer, stopServer, type ServerProcess, type Spawned } from '../helpers/server-process.js';
 
 /**
  * kill -9 of the server while its IMAP poller works through a full mailbox, restart → every mail
@@ -34,24 +34,6 @@ const KILL_AFTER_STORED = 30;
 const ID_PREFIX = '<email-crash-';
 const messageIdOf = (i: number) => `${ID_PREFIX}${i}@senders.example>`;
 const senderOf = (i: number) => `member${String(i % SENDERS).padStart(2, '0')}@senders.example`;
-
-async function api(baseUrl: string, method: string, urlPath: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(baseUrl + urlPath, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try { parsed = text ? JSON.parse(text) : null; } catch { /* leave text */ }
-  return { status: res.status, body: parsed };
-}
-
-async function login(s: ServerProcess): Promise<string> {
-  const res = await api(s.baseUrl, 'POST', '/api/auth/login', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
-  expect(res.status, `login: ${JSON.stringify(res.body)}`).to.equal(200);
-  expect(res.body.token).to.be.a('string');
-  return res.body.token as string;
-}
 
 /** Log lines at level error, and anything on stderr. */
 function errorsIn(lines: string[]): string[] {
@@ -146,11 +128,11 @@ for (const engine of ENGINES) {
 
       // ── the mailbox, configured through the API ─────────────────────────────
       const setup = await startServer(env, servers);
-      const setupToken = await login(setup);
-      const departments = await api(setup.baseUrl, 'GET', '/api/departments', undefined, setupToken);
+      const setupToken = await loginTo(setup.baseUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
+      const departments = await serverApi(setup.baseUrl, 'GET', '/api/departments', undefined, setupToken);
       expect(departments.status, JSON.stringify(departments.body)).to.equal(200);
       const departmentId = (departments.body.items as Array<{ id: number }>)[0]!.id;
-      const created = await api(setup.baseUrl, 'POST', '/api/channels/email/mailboxes', {
+      const created = await serverApi(setup.baseUrl, 'POST', '/api/channels/email/mailboxes', {
         address: MAILBOX_USER, departmentId, acknowledge: false,
         imap: { host: '127.0.0.1', port: dovecot!.port, secure: false, user: MAILBOX_USER, password: MAILBOX_PASSWORD },
       }, setupToken);

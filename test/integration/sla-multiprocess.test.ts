@@ -8,7 +8,7 @@ import { ACKNOWLEDGE_ACTION_ID } from '../../server/notify/slack/slack-blocks.js
 import { ENGINES, type TestEngine } from '../helpers/engines.js';
 import { expectEventually } from '../helpers/expect-eventually.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from '../helpers/fake-slack.js';
-import { isRunning, serverEnv, startServer, stopServer, type ServerProcess, type Spawned } from '../helpers/server-process.js';
+import { isRunning, loginTo, serverApi, serverEnv, startServer, stopServer, type ServerProcess, type Spawned } from '../helpers/server-process.js';
 
 /**
  * Two real server processes on one MariaDB database, each running its SLA scheduler and its
@@ -39,17 +39,6 @@ type Json = Record<string, unknown>;
 
 function isJson(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-async function api(baseUrl: string, method: string, urlPath: string, body?: unknown, token?: string): Promise<{ status: number; body: unknown }> {
-  const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(baseUrl + urlPath, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try { parsed = text ? JSON.parse(text) : null; } catch { /* leave text */ }
-  return { status: res.status, body: parsed };
 }
 
 /** A numeric field of a JSON answer, failing the test with the whole answer when it is missing. */
@@ -157,20 +146,17 @@ const mysqlEngine: TestEngine | undefined = ENGINES.find((e) => e.name === 'mysq
     procB = await startServer(envOf(fakes.b!, PROCESS_URLS.b), servers);
 
     // ── SLA set-up through process A's API ──────────────────────────────────
-    const login = await api(procA.baseUrl, 'POST', '/api/auth/login', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
-    expect(login.status, `login: ${JSON.stringify(login.body)}`).to.equal(200);
-    const token = isJson(login.body) && typeof login.body.token === 'string' ? login.body.token : '';
-    expect(token).to.not.equal('');
+    const token = await loginTo(procA.baseUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
 
-    const head = await api(procA.baseUrl, 'POST', '/api/agents', { name: 'Head of Escalations', email: HEAD_EMAIL, password: HEAD_PASSWORD, role: 'supervisor', locale: 'en' }, token);
+    const head = await serverApi(procA.baseUrl, 'POST', '/api/agents', { name: 'Head of Escalations', email: HEAD_EMAIL, password: HEAD_PASSWORD, role: 'supervisor', locale: 'en' }, token);
     expect(head.status, `head agent: ${JSON.stringify(head.body)}`).to.equal(201);
     const headId = numberField(head.body, 'id');
-    const dept = await api(procA.baseUrl, 'POST', '/api/departments', { name: 'Escalations', headAgentId: headId, slackChannel: SLACK_CHANNEL }, token);
+    const dept = await serverApi(procA.baseUrl, 'POST', '/api/departments', { name: 'Escalations', headAgentId: headId, slackChannel: SLACK_CHANNEL }, token);
     expect(dept.status, `department: ${JSON.stringify(dept.body)}`).to.equal(201);
     const departmentId = numberField(dept.body, 'id');
     // 60 minutes: neither the policy's own deadline nor its 75 % warning falls inside the test; the
     // only thing due while it runs is the deadline set below.
-    const policy = await api(procA.baseUrl, 'POST', '/api/sla-policies', {
+    const policy = await serverApi(procA.baseUrl, 'POST', '/api/sla-policies', {
       name: 'Escalations first response', conditions: { departmentIds: [departmentId] }, firstResponseMinutes: 60,
     }, token);
     expect(policy.status, `policy: ${JSON.stringify(policy.body)}`).to.equal(201);
@@ -182,7 +168,7 @@ const mysqlEngine: TestEngine | undefined = ENGINES.find((e) => e.name === 'mysq
     const worker = async (): Promise<void> => {
       while (next < TICKETS) {
         const i = next++;
-        const res = await api(procA!.baseUrl, 'POST', '/api/calls', {
+        const res = await serverApi(procA!.baseUrl, 'POST', '/api/calls', {
           direction: 'inbound', phone: `13900${String(i).padStart(6, '0')}`, summary: `SLA multiprocess call ${i}`,
           durationSeconds: 30, departmentId, clientRef: `sla-mp-${i}`,
         }, token);

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import {
   addWorkingMinutes, ALWAYS_OPEN_UTC, InvalidCalendarError, isWorkingTime, nextOpening, validateCalendar,
   workingMinutesBetween, type BusinessCalendar, type WorkingPeriod,
-} from '../../sla/calendar.js';
+} from '../../sla/index.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 /*
  * Business-calendar arithmetic (ARCHITECTURE §5). Every expected instant below was worked out by
@@ -398,16 +399,7 @@ describe('validateCalendar', () => {
  * opening by definition (see "an amount that ends exactly at closing"), while a + b = a does not.
  */
 describe('business calendar: properties', () => {
-  function mulberry32(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+
 
   const calendars: Record<string, BusinessCalendar> = {
     'Berlin office + Sunday night + late Saturday': {
