@@ -103,6 +103,11 @@ export abstract class OutboxWorker<T extends OutboxRow> {
     return claimed.length;
   }
 
+  /** A row nobody needs any more (e.g. an alert acknowledged before its notification went out): cancelled, not sent. */
+  protected async isObsolete(_m: EntityManager, _r: T): Promise<boolean> {
+    return false;
+  }
+
   private schedule(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
@@ -142,6 +147,20 @@ export abstract class OutboxWorker<T extends OutboxRow> {
 
   private async attempt(r: T): Promise<void> {
     try {
+      // A batch is sent one row after another: renew this row's lease just before sending it, and leave
+      // it alone if the lease already ran out and another process took it (it would be sent twice).
+      const held = await this.base.db.tx(async (m) => {
+        const now = this.base.clock.now();
+        const renewed = await m.update(this.entity, this.where({ id: r.id, claimedBy: this.id }),
+          this.set({ claimedUntil: new Date(now.getTime() + (this.base.claimMs ?? 60_000)) }));
+        if (!renewed.affected) return false;
+        if (await this.isObsolete(m, r)) {
+          await m.update(this.entity, this.where({ id: r.id }), this.set({ status: 'cancelled', claimedBy: null, claimedUntil: null }));
+          return false;
+        }
+        return true;
+      });
+      if (!held) return;
       const fields = await this.send(r);
       await this.base.db.tx(async (m) => {
         const now = this.base.clock.now();

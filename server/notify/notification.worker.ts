@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { Notification, TicketEvent } from '../db/entities/index.js';
+import { Notification, SlaAlert, TicketEvent } from '../db/entities/index.js';
 import { row } from '../db/row.js';
 import { OutboxWorker, type OutboxFailure, type OutboxWorkerOptions } from '../delivery/outbox-worker.js';
 import { PermanentNotifyError, type NotificationPayload, type Notifier } from './notification.js';
@@ -30,6 +30,13 @@ export class NotificationWorker extends OutboxWorker<Notification> {
     const payload = n.payload as unknown as NotificationPayload;
     const { providerRef } = await notifier.send({ id: n.id, channel: notifier.channel, target: n.target, payload });
     return { providerRef };
+  }
+
+  /** Telling someone about an alert that was already acknowledged only adds noise. */
+  protected override async isObsolete(m: EntityManager, n: Notification): Promise<boolean> {
+    if (n.alertId === null) return false;
+    const alert = await m.findOneBy(SlaAlert, { id: n.alertId });
+    return alert?.acknowledgedAt != null;
   }
 
   protected override isPermanent(err: unknown): boolean {

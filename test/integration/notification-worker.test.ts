@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
-import { Notification, TicketEvent } from '../../server/db/entities/index.js';
+import { Notification, SlaAlert, TicketEvent } from '../../server/db/entities/index.js';
 import { row } from '../../server/db/row.js';
 import { silentLogger } from '../../server/logger.js';
 import { EmailNotifier } from '../../server/notify/email.notifier.js';
@@ -95,6 +95,43 @@ for (const engine of ENGINES) {
       const counts = await Promise.all([a.runOnce(), b.runOnce()]);
       expect(counts[0] + counts[1]).to.equal(1);
       expect(slack.sent.filter((s) => s.id === single)).to.have.length(1);
+    });
+
+    it('a slow send outliving the claim does not make the rest of the batch go out twice', async () => {
+      const t = await newTicket();
+      let release!: () => void;
+      const gate = new Promise<void>((r) => { release = r; });
+      const slow = new RecordingNotifier();
+      const slowSend = slow.send.bind(slow);
+      let first = true;
+      // The first send hangs past the 60 s lease; meanwhile another process claims what is left.
+      slow.send = async (n) => { if (first) { first = false; await gate; } return slowSend(n); };
+      const ids = [await insertNotification({ ticket: t, target: 'C0SLOW1' }), await insertNotification({ ticket: t, target: 'C0SLOW2' })];
+      const a = worker([slow], 2);
+      const pass = a.runOnce();
+      await expectEventually(() => expect(first).to.equal(false));
+      advance(61_000);
+      const b = worker([slow], 2);
+      expect(await b.runOnce()).to.equal(2);
+      release();
+      await pass;
+      // The row in flight when the lease ran out can repeat (notifier timeouts keep that window short);
+      // the row A had not started is B's alone.
+      expect(slow.sent.filter((n) => n.id === ids[1])).to.have.length(1);
+    });
+
+    it('cancels, rather than sends, a notification whose alert was acknowledged meanwhile', async () => {
+      const t = await newTicket();
+      const alert = await w.services.db.tx((m) => m.insert(SlaAlert, row<SlaAlert>({
+        ticketId: t.ticketId, metric: 'first_response', cycle: 0, kind: 'breach', level: 1, departmentId: w.deptA, contactAgentId: null,
+        dueAt: now, firedAt: now, acknowledgedAt: now, acknowledgedBy: w.supervisorA.agentId,
+      })));
+      const alertId = (alert.identifiers[0] as { id: number }).id;
+      const slack = new RecordingNotifier();
+      const id = await insertNotification({ ticket: t, alertId });
+      await worker([slack]).runOnce();
+      expect(slack.sent).to.have.length(0);
+      expect((await notification(id)).status).to.equal('cancelled');
     });
 
     it('retries a transient failure later, with contact data gone from the stored error', async () => {

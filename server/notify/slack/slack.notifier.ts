@@ -20,6 +20,8 @@ export function slackClientOptions(apiUrl?: string): NonNullable<ConstructorPara
     ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
+    // No default timeout: a hung call would outlive the worker's claim and the row be sent twice.
+    timeout: 10_000,
     logLevel: webApi.LogLevel.ERROR,
   };
 }
