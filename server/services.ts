@@ -51,6 +51,8 @@ export interface Services {
   slaScheduler: SlaScheduler;
   escalations: EscalationService;
   slaAdmin: SlaAdminService;
+  /** Re-evaluates live tickets under the current SLA rules (after a tier or department calendar change). */
+  recomputeSla(scope?: { memberId?: number; departmentId?: number }): Promise<number>;
   notifications: NotificationWorker;
 }
 
@@ -76,6 +78,9 @@ export interface ServiceOptions {
   notifiers?: Notifier[];
 }
 
+/** How long each process keeps SLA policies, calendars and contacts before reading them again. */
+const SLA_CONFIG_TTL_MS = 5_000;
+
 /** Wires the domain together; no transport here, so tests and the server share it. */
 export function buildServices(o: ServiceOptions): Services {
   const channels = o.channels ?? new ChannelRegistry();
@@ -89,12 +94,12 @@ export function buildServices(o: ServiceOptions): Services {
   const delivery = new DeliveryWorker({ db: o.db, vault: o.vault, channels, clock: o.clock, log: o.log, pollMs: o.deliveryPollMs, files });
   const publicUrl = (o.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
   const ackSecret = o.vault.subKey('sla-ack');
-  const slaConfig = new SlaConfig(o.db);
+  const slaConfig = new SlaConfig(o.db, SLA_CONFIG_TTL_MS);
   const notifiers = o.notifiers ?? [];
   const notifyChannels = { slack: notifiers.some((n) => n.channel === 'slack'), email: notifiers.some((n) => n.channel === 'email') };
   const notifications = new NotificationWorker({ db: o.db, clock: o.clock, log: o.log, pollMs: o.deliveryPollMs, notifiers });
   const sla = new SlaService({
-    db: o.db, config: slaConfig, clock: o.clock, channels: () => notifyChannels,
+    db: o.db, config: slaConfig, clock: o.clock, log: o.log, channels: () => notifyChannels,
     links: {
       ticketUrl: (id) => `${publicUrl}/#/tickets/${id}`,
       // A week to act on an alert email; after that the console is the way.
@@ -102,16 +107,31 @@ export function buildServices(o: ServiceOptions): Services {
     },
   });
   const slaScheduler = new SlaScheduler({ db: o.db, sla, clock: o.clock, log: o.log, afterBatch: () => notifications.kick() });
-  // One recompute at a time; a change during one runs another after it.
+  /** Re-evaluates live tickets (all, a member's or a department's) under the current rules; wakes the scheduler for what it set. */
+  const recomputeSla = async (scope: { memberId?: number; departmentId?: number } = {}): Promise<number> => {
+    const n = await sla.recomputeLive(scope);
+    const at = sla.takeEarliestCheck();
+    if (at) slaScheduler.wakeBy(at);
+    if (sla.takeNotificationsWritten()) notifications.kick();
+    return n;
+  };
+  // After an admin's edit, in the background: one recompute at a time (a change during one runs another
+  // after it), and once more when other processes' cached rules have expired, since until then they may
+  // have re-evaluated tickets under the old rules.
   let recomputing: Promise<void> | null = null;
   let recomputeAgain = false;
   const recompute = (): void => {
     if (recomputing) { recomputeAgain = true; return; }
-    recomputing = sla.recomputeLive()
-      .then((n) => { o.log.info('sla recomputed live tickets', { tickets: n }); const at = sla.takeEarliestCheck(); if (at) slaScheduler.wakeBy(at); })
+    recomputing = recomputeSla()
+      .then((n) => o.log.info('sla recomputed live tickets', { tickets: n }))
       .catch((err) => o.log.error('sla recompute failed', { error: String(err) }))
       .finally(() => { recomputing = null; if (recomputeAgain) { recomputeAgain = false; recompute(); } });
   };
+  const afterAdminChange = (): void => {
+    recompute();
+    setTimeout(recompute, SLA_CONFIG_TTL_MS + 1_000).unref();
+  };
+
   const tickets = new TicketService({
     db: o.db, members, clock: o.clock, triager: o.triager ?? defaultTriager,
     sendsText: (c) => channels.get(c)?.describe().sendsText ?? false,
@@ -125,7 +145,8 @@ export function buildServices(o: ServiceOptions): Services {
   });
   return {
     files, slaConfig, sla, slaScheduler, notifications,
-    slaAdmin: new SlaAdminService({ db: o.db, config: slaConfig, onChange: () => recompute() }),
+    slaAdmin: new SlaAdminService({ db: o.db, config: slaConfig, onChange: afterAdminChange }),
+    recomputeSla,
     escalations: new EscalationService({ db: o.db, clock: o.clock, sla, tickets, agents }),
     mailboxes: new MailboxService(o.db, o.vault),
     emailInbound: new EmailInboundService({ db: o.db, tickets, files, clock: o.clock, log: o.log, secret: o.vault.subKey('email-threading') }),

@@ -128,6 +128,11 @@ export function validateCalendar(value: unknown): string[] {
       }
       problems.push(...periodProblems(`weekly.${day}`, periods));
     }
+    // Without a weekly opening every deadline eventually has no working time to land in, and the SLA
+    // engine would fail for every ticket on this calendar; specialDays are exceptions, not a schedule.
+    if (!Object.values(value.weekly).some((p) => Array.isArray(p) && p.length > 0)) {
+      problems.push('weekly opens no day: give at least one weekday working hours (or set alwaysOpen: true)');
+    }
   }
 
   if (value.holidays !== undefined) {

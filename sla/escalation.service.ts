@@ -42,7 +42,7 @@ export class EscalationService implements AlertActions {
       }], now);
       // The next check may have been the escalation step just cancelled.
       const [row] = await this.o.sla.loadRows(sql, [ticketId]);
-      if (row) await this.o.sla.evaluate(sql, row, now);
+      if (row) await this.o.sla.evaluateGuarded(sql, row, now);
       return open.length;
     });
     return { acknowledged, alreadyAcknowledged: acknowledged === 0 };

@@ -71,7 +71,7 @@ export class SlaScheduler {
       const lock = this.o.db.engine === 'mysql' ? ' FOR UPDATE SKIP LOCKED' : '';
       const ids = (await sql.rows<{ id: number }>(`SELECT id FROM ticket WHERE nextSlaCheckAt <= ? ORDER BY nextSlaCheckAt LIMIT ${limit}${lock}`, [now]))
         .map((r) => Number(r.id));
-      for (const row of await this.o.sla.loadRows(sql, ids)) alerts += await this.o.sla.evaluate(sql, row, now);
+      for (const row of await this.o.sla.loadRows(sql, ids)) alerts += await this.o.sla.evaluateGuarded(sql, row, now);
       return ids.length;
     });
     if (alerts) this.o.afterBatch?.(alerts);

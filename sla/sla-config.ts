@@ -30,11 +30,14 @@ interface Snapshot {
  */
 export class SlaConfig {
   private snapshot: Snapshot | null = null;
+  /** Bumped by invalidate(): a load that began before an edit must not put the old rules back. */
+  private generation = 0;
   private loading: Promise<Snapshot> | null = null;
 
   constructor(private readonly db: Database, private readonly ttlMs = 5_000) {}
 
   invalidate(): void {
+    this.generation++;
     this.snapshot = null;
   }
 
@@ -55,6 +58,7 @@ export class SlaConfig {
   }
 
   private async load(sql: SqlSession): Promise<Snapshot> {
+    const generation = this.generation;
     const snap = await (async () => {
       const policies = await sql.rows<Record<string, unknown>>('SELECT id, name, conditions, firstResponseMinutes, nextResponseMinutes, resolutionMinutes, warningPercent, calendarId FROM sla_policy WHERE active = 1 ORDER BY position, id');
       const calendars = await sql.rows<{ id: number; definition: string }>('SELECT id, definition FROM business_calendar');
@@ -84,7 +88,7 @@ export class SlaConfig {
       }])),
       until: Date.now() + this.ttlMs,
     };
-    this.snapshot = parsed;
+    if (generation === this.generation) this.snapshot = parsed;
     return parsed;
   }
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../server/clock.js';
-import type { Database } from '../server/db/database.js';
+import { isDeadlock, isUniqueViolation, type Database } from '../server/db/database.js';
+import type { Logger } from '../server/logger.js';
 import { toDate, type SqlSession } from '../server/db/sql-session.js';
 import type { NotificationPayload } from '../server/notify/notification.js';
 import { TicketStore, type PendingEvent } from '../server/tickets/ticket.store.js';
@@ -43,9 +44,13 @@ export interface SlaServiceOptions {
   /** Which staff notification channels are configured (rows are only written for those). */
   channels: () => { slack: boolean; email: boolean };
   links: { ticketUrl(ticketId: number): string; ackUrl(alertId: number, agentId: number): string };
+  log: Logger;
 }
 
 const ENDED = new Set(['solved', 'closed', 'merged']);
+const RUNNING = new Set(['new', 'open']);
+/** A ticket whose evaluation failed is looked at again after this long (an admin may fix its calendar). */
+const RETRY_FAILED_MS = 5 * 60_000;
 /** Ticket events that can change which policy applies or its calendar. */
 const REMATCH = new Set(['ticket.created', 'priority.changed', 'department.changed', 'ticket.merged_from']);
 
@@ -101,7 +106,29 @@ export class SlaService {
     const created = events.some((e) => e.type === 'ticket.created');
     if (created) Object.assign(row, initialState(row.createdAt, row.status));
     if (!clockEvents.length && !rematch && !urgent) return;
-    await this.evaluate(sql, row, now, { clockEvents, urgent });
+    await this.evaluateGuarded(sql, row, now, { clockEvents, urgent });
+  }
+
+  /**
+   * `evaluate` inside a savepoint. One ticket's failure (say, a calendar that can no longer place a
+   * deadline) is rolled back for that ticket alone, logged, and looked at again later: it must neither
+   * refuse a member's message nor stall the scheduler's whole batch. Deadlocks still abort the
+   * transaction, which the caller retries.
+   */
+  async evaluateGuarded(sql: SqlSession, row: SlaRow, now: Date, change: { clockEvents?: ClockEvent[]; urgent?: boolean } = {}): Promise<number> {
+    await sql.run('SAVEPOINT sla_evaluate');
+    try {
+      const fired = await this.evaluate(sql, row, now, change);
+      await sql.run('RELEASE SAVEPOINT sla_evaluate');
+      return fired;
+    } catch (err) {
+      if (isDeadlock(err)) throw err;
+      await sql.run('ROLLBACK TO SAVEPOINT sla_evaluate');
+      await sql.run('RELEASE SAVEPOINT sla_evaluate');
+      this.o.log.error('sla evaluation failed; retrying this ticket later', { ticketId: row.id, error: String(err instanceof Error ? err.message : err) });
+      await sql.run('UPDATE ticket SET nextSlaCheckAt = ? WHERE id = ?', [new Date(now.getTime() + RETRY_FAILED_MS), row.id]);
+      return 0;
+    }
   }
 
   /**
@@ -109,7 +136,7 @@ export class SlaService {
    * until now, then the events, then whatever the new deadlines make due, escalation steps, and the
    * columns. Returns how many alerts fired.
    */
-  async evaluate(sql: SqlSession, row: SlaRow, now: Date, change: { clockEvents?: ClockEvent[]; urgent?: boolean } = {}): Promise<number> {
+  private async evaluate(sql: SqlSession, row: SlaRow, now: Date, change: { clockEvents?: ClockEvent[]; urgent?: boolean } = {}): Promise<number> {
     const snap = await this.o.config.get(sql);
     const dept = snap.departments.get(row.departmentId);
     let state: ClockState = row;
@@ -126,6 +153,10 @@ export class SlaService {
       state = markAlerted(state, overdue);
     }
 
+    // A live ticket whose resolution clock never started (created before the SLA engine existed) starts from creation.
+    if (!state.resolutionRunningSince && RUNNING.has(state.status) && state.resolutionElapsedSeconds === 0 && state.resolutionMinutes === null) {
+      state = { ...state, resolutionRunningSince: state.createdAt };
+    }
     const policy = matchPolicy(snap.policies, { type: row.type, category: row.category, priority: row.priority, channel: row.channel, tier: row.tier, departmentId: row.departmentId });
     const cal = this.o.config.calendarOf(snap, policy, row.departmentId);
     for (const e of change.clockEvents ?? []) state = applyClockEvent(state, e, cal);
@@ -153,18 +184,18 @@ export class SlaService {
    * Re-evaluates every live ticket under the current policies and calendars (after an admin changed
    * them), in batches of locked rows so a concurrent reply is never overwritten. Returns how many.
    */
-  async recomputeLive(scope: { memberId?: number } = {}, batch = 200): Promise<number> {
+  async recomputeLive(scope: { memberId?: number; departmentId?: number } = {}, batch = 200): Promise<number> {
     let after = 0;
     let total = 0;
-    const lock = this.o.db.engine === 'mysql' ? ' FOR UPDATE' : '';
     for (;;) {
       const n = await this.o.db.sqlTx(async (sql) => {
-        const member = scope.memberId !== undefined ? ' AND memberId = ?' : '';
-        const ids = (await sql.rows<{ id: number }>(`SELECT id FROM ticket WHERE id > ?${member} AND status IN ('new', 'open', 'pending', 'on_hold') ORDER BY id LIMIT ${batch}${lock}`,
-          scope.memberId !== undefined ? [after, scope.memberId] : [after]))
+        const filters = [['memberId', scope.memberId], ['departmentId', scope.departmentId]].filter(([, v]) => v !== undefined) as Array<[string, number]>;
+        const ids = (await sql.rows<{ id: number }>(
+          `SELECT id FROM ticket WHERE id > ?${filters.map(([c]) => ` AND ${c} = ?`).join('')} AND status IN ('new', 'open', 'pending', 'on_hold') ORDER BY id LIMIT ${batch} FOR UPDATE`,
+          [after, ...filters.map(([, v]) => v)]))
           .map((r) => Number(r.id));
         const now = this.o.clock.now();
-        for (const row of await this.loadRows(sql, ids)) await this.evaluate(sql, row, now);
+        for (const row of await this.loadRows(sql, ids)) await this.evaluateGuarded(sql, row, now);
         if (ids.length) after = ids[ids.length - 1]!;
         return ids.length;
       });
@@ -222,10 +253,13 @@ export class SlaService {
       fired++;
       events.push({ type: 'sla.breached', data: { alertId: id, metric: a.metric, dueAt: a.dueAt.toISOString(), cycle: a.cycle, level: 1, contactAgentId: level?.agentId ?? null, lagMs: now.getTime() - a.dueAt.getTime() } });
       if (level) await this.notifyContact(sql, row, dept!, agents.get(level.agentId), 1, { kind: 'sla.breached', alertId: id, metric: a.metric, dueAt: a.dueAt }, now);
-      // The newest breach drives the chain: level 2 after level 1's delay unless someone acknowledges.
-      esc.alertId = id;
-      esc.level = 1;
-      esc.dueAt = dept && dept.chain.length > 1 ? new Date(now.getTime() + level!.delayMinutes * 60_000) : null;
+      // A chain already running for an unacknowledged breach keeps its pace: restarting it at level 1
+      // would let a ticket that keeps breaching never reach level 2. A new chain starts otherwise.
+      if (esc.alertId === null) {
+        esc.alertId = id;
+        esc.level = 1;
+        esc.dueAt = dept && dept.chain.length > 1 ? new Date(now.getTime() + level!.delayMinutes * 60_000) : null;
+      }
     }
     return fired;
   }
@@ -259,11 +293,20 @@ export class SlaService {
     return 1;
   }
 
+  /**
+   * The alert's id, or null when it had fired already (the unique index says so). Only that duplicate
+   * is tolerated: INSERT IGNORE would also swallow any other failure and lose the alert silently. A
+   * refused statement does not end the transaction on either engine.
+   */
   private async insertAlert(sql: SqlSession, a: AlertInsert): Promise<number | null> {
-    const ignore = this.o.db.engine === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
-    const res = await sql.run(`${ignore} INTO sla_alert (ticketId, metric, cycle, kind, level, departmentId, contactAgentId, dueAt, firedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [a.ticketId, a.metric, a.cycle, a.kind, a.level, a.departmentId, a.contactAgentId, a.dueAt, a.firedAt]);
-    return res.affected > 0 ? res.insertId : null;
+    try {
+      const res = await sql.run('INSERT INTO sla_alert (ticketId, metric, cycle, kind, level, departmentId, contactAgentId, dueAt, firedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [a.ticketId, a.metric, a.cycle, a.kind, a.level, a.departmentId, a.contactAgentId, a.dueAt, a.firedAt]);
+      return res.insertId;
+    } catch (err) {
+      if (isUniqueViolation(err)) return null;
+      throw err;
+    }
   }
 
   /**

@@ -175,6 +175,48 @@ for (const engine of ENGINES) {
       await w.api('DELETE', `/api/sla-policies/${view.policy.id}`, { token: admin() });
     });
 
+    it('a second breach while the chain runs does not restart it: level 2 still comes on time', async () => {
+      at('2026-03-07T08:00:00.000Z');
+      const fast = await w.api('POST', '/api/sla-policies', { token: admin(), body: { name: 'Phone', position: 1, conditions: { channels: ['phone'] }, firstResponseMinutes: 10, resolutionMinutes: 20 } });
+      const { ticketId } = await w.services.tickets.ingest(inbound({ channel: 'phone', from: { kind: 'phone', value: '13900139000' }, receivedAt: now, departmentId: w.deptA }));
+      at('2026-03-07T08:10:00.000Z');
+      await tick();
+      at('2026-03-07T08:20:00.000Z');
+      await tick();
+      expect((await events(ticketId, 'sla.breached')).map((e) => e.data.metric)).to.deep.equal(['first_response', 'resolution']);
+      expect((await sla(ticketId)).escalation.nextLevelAt).to.equal('2026-03-07T08:40:00.000Z');
+      at('2026-03-07T08:40:00.000Z');
+      await tick();
+      expect((await events(ticketId, 'sla.escalated')).map((e) => e.data.level)).to.deep.equal([2]);
+      await w.api('DELETE', `/api/sla-policies/${fast.body.id}`, { token: admin() });
+    });
+
+    it('a department\'s new calendar moves the deadlines of its live tickets', async () => {
+      at('2026-03-09T07:00:00.000Z'); // Monday 15:00 in Shanghai
+      const { ticketId } = await w.services.tickets.ingest(inbound({ channel: 'webchat', from: { kind: 'webchat', value: 'm-cal-1' }, receivedAt: now, departmentId: w.deptB }));
+      expect((await sla(ticketId)).firstResponse.dueAt).to.equal('2026-03-09T08:00:00.000Z');
+      const cal = await w.api('POST', '/api/calendars', { token: admin(), body: { name: 'Shanghai office', definition: {
+        timezone: 'Asia/Shanghai', weekly: { mon: [['09:00', '12:00'], ['13:00', '15:30']], tue: [['09:00', '18:00']] } } } });
+      expect(cal.status).to.equal(201);
+      expect((await w.api('PATCH', `/api/departments/${w.deptB}`, { token: admin(), body: { calendarId: cal.body.id } })).status).to.equal(200);
+      // 30 working minutes left on Monday (15:00–15:30), the other 30 on Tuesday from 09:00 Shanghai.
+      expect((await sla(ticketId)).firstResponse.dueAt).to.equal('2026-03-10T01:30:00.000Z');
+      await w.api('PATCH', `/api/departments/${w.deptB}`, { token: admin(), body: { calendarId: null } });
+    });
+
+    it('a ticket from before the SLA engine gets its clocks from its creation at the first pass', async () => {
+      at('2026-03-11T08:00:00.000Z');
+      const { ticketId } = await w.services.tickets.ingest(inbound({ channel: 'webchat', from: { kind: 'webchat', value: 'm-old-1' }, receivedAt: now, departmentId: w.deptA }));
+      // What the SLA migration left such a ticket with, and what the follow-up migration sets.
+      await w.services.db.tx((m) => m.query('UPDATE ticket SET slaPolicyId = NULL, firstResponseDueAt = NULL, resolutionDueAt = NULL, resolutionRunningSince = NULL, nextSlaCheckAt = createdAt WHERE id = ?', [ticketId]));
+      at('2026-03-11T08:30:00.000Z');
+      await tick();
+      const view = await sla(ticketId);
+      expect(view.policy.name).to.equal('Standard');
+      expect(view.firstResponse.dueAt).to.equal('2026-03-11T09:00:00.000Z');
+      expect(view.resolution.dueAt).to.equal('2026-03-11T16:00:00.000Z');
+    });
+
     it('deadlines that passed while nothing ran fire once at the next pass', async () => {
       at('2026-03-05T08:00:00.000Z');
       const ids: number[] = [];

@@ -287,18 +287,13 @@ describe('business calendar: precision and large amounts', () => {
 });
 
 describe('business calendar: calendars without working time', () => {
-  it('throws instead of looping when the week is empty', () => {
+  it('refuses a week with no opening up front: every deadline on it would fail', () => {
     const closed: BusinessCalendar = { timezone: 'UTC', weekly: {} };
-    expect(() => addWorkingMinutes(closed, at('2026-06-01T00:00:00Z'), 10)).to.throw(Error, /no working time/);
-    expect(() => nextOpening(closed, at('2026-06-01T00:00:00Z'))).to.throw(Error, /no working time/);
-    expect(workingMinutesBetween(closed, at('2026-06-01T00:00:00Z'), at('2036-06-01T00:00:00Z'))).to.equal(0);
-  });
-
-  it('uses special days when the week is empty, then throws once they are used up', () => {
-    const eventOnly: BusinessCalendar = { timezone: 'UTC', weekly: {}, specialDays: { '2026-07-01': [['09:00', '10:00']] } };
-    expectInstant(addWorkingMinutes(eventOnly, at('2026-06-01T00:00:00Z'), 30), '2026-07-01T09:30:00Z');
-    expect(workingMinutesBetween(eventOnly, at('2026-01-01T00:00:00Z'), at('2030-01-01T00:00:00Z'))).to.equal(60);
-    expect(() => addWorkingMinutes(eventOnly, at('2026-06-01T00:00:00Z'), 90)).to.throw(Error, /no working time/);
+    const eventOnly: BusinessCalendar = { timezone: 'UTC', weekly: { sat: [] }, specialDays: { '2026-07-01': [['09:00', '10:00']] } };
+    for (const cal of [closed, eventOnly]) {
+      expect(validateCalendar(cal)).to.deep.equal(['weekly opens no day: give at least one weekday working hours (or set alwaysOpen: true)']);
+      expect(() => addWorkingMinutes(cal, at('2026-06-01T00:00:00Z'), 10)).to.throw(InvalidCalendarError, /weekly opens no day/);
+    }
   });
 
   it('throws when holidays close every working day for years', () => {

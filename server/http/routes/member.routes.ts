@@ -88,7 +88,7 @@ export function memberRoutes(r: Router, auth: ApiServices, s: Services): void {
     const view = await s.members.update(params.id, toInput(body));
     await s.audit.append({ actor: { type: 'agent', id: principal.agentId }, action: 'member.update', target: { type: 'member', id: params.id }, ip: ipOf(req), data: { fields: Object.keys(body).sort() } });
     // A tier is an SLA policy condition: the member's live tickets get their deadlines recomputed now.
-    if (body.tier !== undefined) await s.sla.recomputeLive({ memberId: params.id });
+    if (body.tier !== undefined) await s.recomputeSla({ memberId: params.id });
     return view;
   });
 
