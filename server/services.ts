@@ -19,7 +19,7 @@ import { TokenSigner } from './security/token.js';
 import { TicketQueries } from './tickets/ticket.queries.js';
 import { TicketService } from './tickets/ticket.service.js';
 import { defaultTriager, type Triager } from './triage/triager.js';
-import { signAckToken } from '../sla/ack-token.js';
+import { AckLinks } from '../sla/ack-token.js';
 import { EscalationService } from '../sla/escalation.service.js';
 import { SlaScheduler } from '../sla/scheduler.js';
 import { SlaConfig } from '../sla/sla-config.js';
@@ -51,6 +51,7 @@ export interface Services {
   slaScheduler: SlaScheduler;
   escalations: EscalationService;
   slaAdmin: SlaAdminService;
+  ackLinks: AckLinks;
   /** Re-evaluates live tickets under the current SLA rules (after a tier or department calendar change). */
   recomputeSla(scope?: { memberId?: number; departmentId?: number }): Promise<number>;
   notifications: NotificationWorker;
@@ -93,7 +94,7 @@ export function buildServices(o: ServiceOptions): Services {
     new DatabaseFileStore(o.db));
   const delivery = new DeliveryWorker({ db: o.db, vault: o.vault, channels, clock: o.clock, log: o.log, pollMs: o.deliveryPollMs, files });
   const publicUrl = (o.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
-  const ackSecret = o.vault.subKey('sla-ack');
+  const ackLinks = new AckLinks(o.vault.subKey('sla-ack'), publicUrl, o.clock);
   const slaConfig = new SlaConfig(o.db, SLA_CONFIG_TTL_MS);
   const notifiers = o.notifiers ?? [];
   const notifyChannels = { slack: notifiers.some((n) => n.channel === 'slack'), email: notifiers.some((n) => n.channel === 'email') };
@@ -102,8 +103,7 @@ export function buildServices(o: ServiceOptions): Services {
     db: o.db, config: slaConfig, clock: o.clock, log: o.log, channels: () => notifyChannels,
     links: {
       ticketUrl: (id) => `${publicUrl}/#/tickets/${id}`,
-      // A week to act on an alert email; after that the console is the way.
-      ackUrl: (alertId, agentId) => `${publicUrl}/sla/ack/${signAckToken(alertId, agentId, new Date(o.clock.now().getTime() + 7 * 86_400_000), ackSecret)}`,
+      ackUrl: (alertId, agentId) => ackLinks.url(alertId, agentId),
     },
   });
   const slaScheduler = new SlaScheduler({ db: o.db, sla, clock: o.clock, log: o.log, afterBatch: () => notifications.kick() });
@@ -144,10 +144,10 @@ export function buildServices(o: ServiceOptions): Services {
     },
   });
   return {
-    files, slaConfig, sla, slaScheduler, notifications,
+    files, slaConfig, sla, slaScheduler, notifications, ackLinks,
     slaAdmin: new SlaAdminService({ db: o.db, config: slaConfig, onChange: afterAdminChange }),
     recomputeSla,
-    escalations: new EscalationService({ db: o.db, clock: o.clock, sla, tickets, agents }),
+    escalations: new EscalationService({ db: o.db, clock: o.clock, sla, tickets, agents, onHandled: (ids, state) => notifications.markHandled(ids, state) }),
     mailboxes: new MailboxService(o.db, o.vault),
     emailInbound: new EmailInboundService({ db: o.db, tickets, files, clock: o.clock, log: o.log, secret: o.vault.subKey('email-threading') }),
     db: o.db, vault: o.vault, clock: o.clock, log: o.log, channels, tickets, members, delivery,

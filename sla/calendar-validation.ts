@@ -43,7 +43,7 @@ export function parseLocalDate(text: unknown): number | null {
 }
 
 /** Whether the runtime's Intl knows the zone: the arithmetic can only use zones Intl can format. */
-export function isKnownTimeZone(timeZone: string): boolean {
+function isKnownTimeZone(timeZone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
     return true;

@@ -10,7 +10,10 @@ export interface DepartmentSlaReport {
     ticketId: number; number: string; subject: string; priority: string; status: string; assigneeId: number | null;
     metrics: string[]; breachedAt: string | null; escalationLevel: number; acknowledged: boolean;
   }>;
-  /** Tickets created in the period under a policy: share whose clocks met their targets. */
+  /**
+   * Tickets created in the period under a policy. Per metric: clocks with a target that met or missed
+   * it. Overall: tickets finished or breached, and the share of them with no breach.
+   */
   compliance: {
     tickets: number;
     firstResponse: { measured: number; met: number; percent: number | null };
@@ -31,16 +34,19 @@ export async function departmentSlaReport(db: Database, departmentId: number, fr
         WHERE t.departmentId = ? AND t.status IN ('new', 'open', 'pending', 'on_hold')
           AND (t.firstResponseBreached = ? OR t.nextResponseBreached = ? OR t.resolutionBreached = ?)
         ORDER BY breachedAt ASC LIMIT 200`, [departmentId, true, true, true]);
+    // Only what is decided counts: a clock that met or missed a target its policy set. A ticket still
+    // running inside its targets is neither, and would flatter the percentage.
     const [c] = await sql.rows<Record<string, unknown>>(
       `SELECT COUNT(*) AS tickets,
-              SUM(CASE WHEN t.firstResponseAt IS NOT NULL OR t.firstResponseBreached = ? THEN 1 ELSE 0 END) AS frMeasured,
-              SUM(CASE WHEN t.firstResponseAt IS NOT NULL AND t.firstResponseBreached = ? THEN 1 ELSE 0 END) AS frMet,
-              SUM(CASE WHEN t.resolutionMinutes IS NOT NULL OR t.resolutionBreached = ? THEN 1 ELSE 0 END) AS resMeasured,
-              SUM(CASE WHEN t.resolutionMinutes IS NOT NULL AND t.resolutionBreached = ? THEN 1 ELSE 0 END) AS resMet,
+              SUM(CASE WHEN p.firstResponseMinutes IS NOT NULL AND (t.firstResponseAt IS NOT NULL OR t.firstResponseBreached = ?) THEN 1 ELSE 0 END) AS frMeasured,
+              SUM(CASE WHEN p.firstResponseMinutes IS NOT NULL AND t.firstResponseAt IS NOT NULL AND t.firstResponseBreached = ? THEN 1 ELSE 0 END) AS frMet,
+              SUM(CASE WHEN p.resolutionMinutes IS NOT NULL AND (t.resolutionMinutes IS NOT NULL OR t.resolutionBreached = ?) THEN 1 ELSE 0 END) AS resMeasured,
+              SUM(CASE WHEN p.resolutionMinutes IS NOT NULL AND t.resolutionMinutes IS NOT NULL AND t.resolutionBreached = ? THEN 1 ELSE 0 END) AS resMet,
+              SUM(CASE WHEN t.status IN ('solved', 'closed') OR t.firstResponseBreached = ? OR t.nextResponseBreached = ? OR t.resolutionBreached = ? THEN 1 ELSE 0 END) AS decided,
               SUM(CASE WHEN t.firstResponseBreached = ? OR t.nextResponseBreached = ? OR t.resolutionBreached = ? THEN 1 ELSE 0 END) AS anyBreach
-         FROM ticket t
-        WHERE t.departmentId = ? AND t.slaPolicyId IS NOT NULL AND t.createdAt >= ? AND t.createdAt < ? AND t.status <> 'merged'`,
-      [true, false, true, false, true, true, true, departmentId, from, to]);
+         FROM ticket t LEFT JOIN sla_policy p ON p.id = t.slaPolicyId
+        WHERE t.departmentId = ? AND t.slaPolicyId IS NOT NULL AND t.createdAt >= ? AND t.createdAt <= ? AND t.status <> 'merged'`,
+      [true, false, true, false, true, true, true, true, true, true, departmentId, from, to]);
     const n = (v: unknown) => Number(v ?? 0);
     const pct = (met: number, measured: number) => (measured ? Math.round((met / measured) * 1000) / 10 : null);
     const tickets = n(c?.tickets);
@@ -58,7 +64,7 @@ export async function departmentSlaReport(db: Database, departmentId: number, fr
         tickets,
         firstResponse: { measured: n(c?.frMeasured), met: n(c?.frMet), percent: pct(n(c?.frMet), n(c?.frMeasured)) },
         resolution: { measured: n(c?.resMeasured), met: n(c?.resMet), percent: pct(n(c?.resMet), n(c?.resMeasured)) },
-        overall: { measured: tickets, met: tickets - n(c?.anyBreach), percent: pct(tickets - n(c?.anyBreach), tickets) },
+        overall: { measured: n(c?.decided), met: n(c?.decided) - n(c?.anyBreach), percent: pct(n(c?.decided) - n(c?.anyBreach), n(c?.decided)) },
       },
     };
   });

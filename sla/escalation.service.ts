@@ -5,8 +5,8 @@ import type { Database } from '../server/db/database.js';
 import { Agent, SlaAlert, Ticket } from '../server/db/entities/index.js';
 import type { AgentService } from '../server/agents/agent.service.js';
 import { sqlSession } from '../server/db/sql-session.js';
-import { NotFoundError } from '../server/errors.js';
-import type { AlertActionResult, AlertActions } from '../server/notify/notification.js';
+import { AppError, NotFoundError } from '../server/errors.js';
+import type { AlertActionResult, AlertActions, HandledState } from '../server/notify/notification.js';
 import type { TicketService } from '../server/tickets/ticket.service.js';
 import { TicketStore } from '../server/tickets/ticket.store.js';
 import type { SlaService } from './sla.service.js';
@@ -18,22 +18,26 @@ export type AckVia = 'api' | 'slack' | 'email';
  * over also assigns the ticket to whoever clicked. Reached from the API, Slack buttons and email links.
  */
 export class EscalationService implements AlertActions {
-  constructor(private readonly o: { db: Database; clock: Clock; sla: SlaService; tickets: TicketService; agents: AgentService }) {}
+  constructor(private readonly o: {
+    db: Database; clock: Clock; sla: SlaService; tickets: TicketService; agents: AgentService;
+    /** After an acknowledgement committed: update what was already sent (Slack messages lose their buttons). */
+    onHandled?: (alertIds: number[], state: HandledState) => Promise<void>;
+  }) {}
 
   /**
    * Acknowledges every open alert of the ticket. Allowed to anyone who may see the ticket, and to the
    * contact an alert went to (a director outside the department). Idempotent: a second click says so.
    */
-  async acknowledgeTicket(p: Principal, ticketId: number, via: AckVia): Promise<{ acknowledged: number; alreadyAcknowledged: boolean }> {
+  async acknowledgeTicket(p: Principal, ticketId: number, via: AckVia, takenOver = false): Promise<{ acknowledged: number; alreadyAcknowledged: boolean }> {
     const now = this.o.clock.now();
-    const acknowledged = await this.o.db.tx(async (m) => {
+    const alertIds = await this.o.db.tx(async (m) => {
       const ticket = await this.o.db.forUpdate(m.createQueryBuilder(Ticket, 't').where('t.id = :id', { id: ticketId })).getOne();
       if (!ticket) throw new NotFoundError('ticket');
       const contact = await m.existsBy(SlaAlert, { ticketId, contactAgentId: p.agentId });
       if (!contact && !(await ticketVisible(m, p, ticket))) throw new NotFoundError('ticket');
       const open = await m.createQueryBuilder(SlaAlert, 'a')
         .where("a.ticketId = :ticketId AND a.acknowledgedAt IS NULL AND a.kind IN ('breach', 'urgent')", { ticketId }).getMany();
-      if (!open.length) return 0;
+      if (!open.length) return [];
       await m.update(SlaAlert, open.map((a) => a.id), { acknowledgedAt: now, acknowledgedBy: p.agentId });
       const sql = sqlSession(m, this.o.db.engine);
       await sql.run('UPDATE ticket SET escalationAlertId = NULL, escalationDueAt = NULL WHERE id = ?', [ticketId]);
@@ -43,20 +47,26 @@ export class EscalationService implements AlertActions {
       // The next check may have been the escalation step just cancelled.
       const [row] = await this.o.sla.loadRows(sql, [ticketId]);
       if (row) await this.o.sla.evaluateGuarded(sql, row, now);
-      return open.length;
+      return open.map((a) => a.id);
     });
-    return { acknowledged, alreadyAcknowledged: acknowledged === 0 };
+    if (alertIds.length && this.o.onHandled) {
+      const name = (await this.o.db.read((m) => m.findOneBy(Agent, { id: p.agentId })))?.name ?? `#${p.agentId}`;
+      await this.o.onHandled(alertIds, takenOver ? { takenOverBy: name } : { acknowledgedBy: name });
+    }
+    return { acknowledged: alertIds.length, alreadyAcknowledged: alertIds.length === 0 };
   }
 
   async acknowledgeAlert(agentId: number, alertId: number, via: AckVia): Promise<AlertActionResult> {
     const found = await this.context(agentId, alertId);
     if ('message' in found) return { ok: false, message: found.message };
+    let result: { alreadyAcknowledged: boolean };
     try {
-      await this.acknowledgeTicket(found.principal, found.ticketId, via);
+      result = await this.acknowledgeTicket(found.principal, found.ticketId, via);
     } catch (err) {
       if (err instanceof NotFoundError) return { ok: false, message: 'You cannot see this ticket. / 您无权查看该工单。' };
       throw err;
     }
+    if (result.alreadyAcknowledged) return { ok: false, message: `${found.ticketNumber} was already acknowledged. / 该工单的提醒已被确认。` };
     return { ok: true, ticketNumber: found.ticketNumber, agentName: found.agentName, action: 'acknowledged' };
   }
 
@@ -76,10 +86,15 @@ export class EscalationService implements AlertActions {
     try {
       await this.o.tickets.assign(found.principal, found.ticketId, agent.id);
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      return { ok: false, message: `Could not assign ${found.ticketNumber} to you: ${message} / 无法将工单分配给您。` };
+      // An escalation contact outside the ticket's department (a director) may acknowledge, but a
+      // ticket is only ever assigned within its department.
+      if (err instanceof NotFoundError || (err instanceof AppError && err.code === 'ASSIGNEE_NOT_IN_DEPARTMENT')) {
+        return { ok: false, message: `${found.ticketNumber} belongs to a department you do not work in: use Acknowledge, or have it assigned there. / 该工单不属于您的部门，请点击“确认”或由该部门分配。` };
+      }
+      if (err instanceof AppError) return { ok: false, message: `Could not assign ${found.ticketNumber} to you: ${err.message} / 无法将工单分配给您。` };
+      throw err;
     }
-    await this.acknowledgeTicket(found.principal, found.ticketId, 'slack');
+    await this.acknowledgeTicket(found.principal, found.ticketId, 'slack', true);
     return { ok: true, ticketNumber: found.ticketNumber, agentName: found.agentName, action: 'taken_over' };
   }
 

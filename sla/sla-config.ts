@@ -7,7 +7,6 @@ export interface DepartmentSla {
   id: number;
   name: string;
   calendarId: number | null;
-  headAgentId: number | null;
   slackChannel: string | null;
   /** Levels after a breach; the head alone when none are configured. */
   chain: Array<{ agentId: number; delayMinutes: number }>;
@@ -78,7 +77,7 @@ export class SlaConfig {
         const head = num(d.headAgentId);
         const configured = d.escalationChain ? (JSON.parse(String(d.escalationChain)) as DepartmentSla['chain']) : [];
         return [Number(d.id), {
-          id: Number(d.id), name: String(d.name), calendarId: num(d.calendarId), headAgentId: head, slackChannel: (d.slackChannel as string | null) ?? null,
+          id: Number(d.id), name: String(d.name), calendarId: num(d.calendarId), slackChannel: (d.slackChannel as string | null) ?? null,
           chain: configured.length ? configured : head !== null ? [{ agentId: head, delayMinutes: 30 }] : [],
         }];
       })),

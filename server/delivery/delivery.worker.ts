@@ -8,7 +8,6 @@ import type { PiiVault } from '../security/pii-vault.js';
 import type { FileStore } from '../files/file-store.js';
 import { OutboxWorker, type OutboxFailure, type OutboxWorkerOptions } from './outbox-worker.js';
 
-export { backoffMs, redactContacts } from './outbox-worker.js';
 
 export interface DeliveryWorkerOptions extends OutboxWorkerOptions {
   vault: PiiVault;

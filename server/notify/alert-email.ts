@@ -1,3 +1,4 @@
+import { escapeHtml as esc, formatDueUtc, METRIC_TEXT, type Bilingual } from './alert-text.js';
 import type { NotificationPayload } from './notification.js';
 
 export interface AlertEmail {
@@ -6,14 +7,6 @@ export interface AlertEmail {
   html: string;
 }
 
-/** One phrase in both languages; `pair` orders them by the reader's locale. */
-interface Bilingual { en: string; zh: string }
-
-const METRIC: Record<NonNullable<NotificationPayload['metric']>, Bilingual> = {
-  first_response: { en: 'first response overdue', zh: '首次响应超时' },
-  next_response: { en: 'next response overdue', zh: '后续响应超时' },
-  resolution: { en: 'resolution overdue', zh: '解决超时' },
-};
 
 const PRIORITY: Record<string, Bilingual> = {
   low: { en: 'low', zh: '低' },
@@ -40,7 +33,7 @@ export function alertEmail(p: NotificationPayload): AlertEmail {
     [{ en: 'Subject', zh: '主题' }, p.subject],
     [{ en: 'Department', zh: '部门' }, p.departmentName],
     [{ en: 'Priority', zh: '优先级' }, pair(priority)],
-    ...(p.dueAt ? [[{ en: 'Due', zh: '截止时间' }, formatDue(p.dueAt)] as [Bilingual, string]] : []),
+    ...(p.dueAt ? [[{ en: 'Due', zh: '截止时间' }, formatDueUtc(p.dueAt)] as [Bilingual, string]] : []),
   ];
   const links: Array<[Bilingual, string]> = [
     [{ en: 'Open ticket', zh: '查看工单' }, p.ticketUrl],
@@ -75,7 +68,7 @@ export function alertEmail(p: NotificationPayload): AlertEmail {
 }
 
 function metricOf(p: NotificationPayload): Bilingual {
-  return p.metric ? METRIC[p.metric] : { en: 'SLA target missed', zh: 'SLA 超时' };
+  return p.metric ? METRIC_TEXT[p.metric] : { en: 'SLA target missed', zh: 'SLA 超时' };
 }
 
 /** The subject's words, after the ticket number. */
@@ -97,16 +90,4 @@ function sentence(p: NotificationPayload): Bilingual {
     case 'sla.escalated': return { en: `ticket ${n} has been escalated to you (level ${p.level}): ${metric.en}.`, zh: `工单 ${n} 已升级至您（第 ${p.level} 级）：${metric.zh}。` };
     case 'sla.breached': return { en: `ticket ${n} has breached its SLA: ${metric.en}.`, zh: `工单 ${n} 已超出 SLA：${metric.zh}。` };
   }
-}
-
-/** Minutes in UTC, labelled: the payload has no time zone for the reader, and a bare time would mislead. */
-function formatDue(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-/** Subjects come from members and names from admins: both go into HTML text and attributes. */
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

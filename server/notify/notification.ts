@@ -37,7 +37,12 @@ export interface OutgoingNotification {
 export interface Notifier {
   readonly channel: 'slack' | 'email';
   send(n: OutgoingNotification): Promise<{ providerRef: string | null }>;
+  /** Optional: show on what was sent that someone handled the alert (Slack edits its message; mail cannot). */
+  markHandled?(sent: { providerRef: string; payload: NotificationPayload }, state: HandledState): Promise<void>;
 }
+
+/** Who handled an alert, as shown on the notifications already sent about it. */
+export interface HandledState { acknowledgedBy?: string; takenOverBy?: string }
 
 /** A failure the worker should not retry (bad channel, unknown user, no transport): the row fails at once. */
 export class PermanentNotifyError extends Error {

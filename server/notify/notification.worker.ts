@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { Notification, SlaAlert, TicketEvent } from '../db/entities/index.js';
 import { row } from '../db/row.js';
 import { OutboxWorker, type OutboxFailure, type OutboxWorkerOptions } from '../delivery/outbox-worker.js';
-import { PermanentNotifyError, type NotificationPayload, type Notifier } from './notification.js';
+import { PermanentNotifyError, type HandledState, type NotificationPayload, type Notifier } from './notification.js';
 
 export interface NotificationWorkerOptions extends OutboxWorkerOptions {
   /** One per channel; a row for a channel without one fails at once. */
@@ -17,7 +17,7 @@ export interface NotificationWorkerOptions extends OutboxWorkerOptions {
 export class NotificationWorker extends OutboxWorker<Notification> {
   private readonly notifiers: ReadonlyMap<string, Notifier>;
 
-  constructor(o: NotificationWorkerOptions) {
+  constructor(private readonly o: NotificationWorkerOptions) {
     super(Notification, 'notification', o);
     this.notifiers = new Map(o.notifiers.map((n) => [n.channel, n]));
   }
@@ -30,6 +30,22 @@ export class NotificationWorker extends OutboxWorker<Notification> {
     const payload = n.payload as unknown as NotificationPayload;
     const { providerRef } = await notifier.send({ id: n.id, channel: notifier.channel, target: n.target, payload });
     return { providerRef };
+  }
+
+  /**
+   * Shows on what was already sent about these alerts that someone handled them (Slack messages lose
+   * their buttons), wherever the acknowledgement came from. Best effort: the acknowledgement stands either way.
+   */
+  async markHandled(alertIds: number[], state: HandledState): Promise<void> {
+    if (!alertIds.length) return;
+    const sent = await this.o.db.read((m) => m.createQueryBuilder(Notification, 'n')
+      .where("n.alertId IN (:...alertIds) AND n.status = 'sent' AND n.providerRef IS NOT NULL", { alertIds }).getMany());
+    for (const n of sent) {
+      const notifier = this.notifiers.get(n.channel);
+      if (!notifier?.markHandled) continue;
+      await notifier.markHandled({ providerRef: n.providerRef!, payload: n.payload as unknown as NotificationPayload }, state)
+        .catch((err) => this.o.log.warn('could not mark a sent alert as handled', { notification: n.id, error: String(err) }));
+    }
   }
 
   /** Telling someone about an alert that was already acknowledged only adds noise. */

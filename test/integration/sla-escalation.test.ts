@@ -11,6 +11,7 @@ import { ENGINES } from '../helpers/engines.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { inbound, startWorld, type TestWorld } from '../helpers/harness.js';
 import { RecordingAdapter } from '../helpers/recording-adapter.js';
+import { slaTick } from '../helpers/sla.js';
 
 const SIGNING_SECRET = 'f0e1d2c3b4a5968778695a4b3c2d1e0f';
 const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures/slack/block_actions_payload.json');
@@ -60,7 +61,7 @@ for (const engine of ENGINES) {
     };
     const breach = async (ticketId: number) => {
       later(10);
-      await w.services.slaScheduler.runOnce();
+      await slaTick(w.services, now);
       await w.services.notifications.runOnce();
       return breachOf(ticketId);
     };
@@ -110,8 +111,20 @@ for (const engine of ENGINES) {
       expect(acked[0]!.actorId).to.equal(w.supervisorA.agentId);
       expect(JSON.stringify(slack.calls.find((c) => c.method === 'chat.update')?.body)).to.contain('Acknowledged by');
       later(60);
-      await w.services.slaScheduler.runOnce();
+      await slaTick(w.services, now);
       expect(await eventsOf(ticketId, 'sla.escalated')).to.have.length(0);
+    });
+
+    it('acknowledged in the console, the Slack alert loses its buttons too; a later click says it was already done', async () => {
+      const ticketId = await newTicket('esc-2b');
+      const alert = await breach(ticketId);
+      const ack = await w.api('POST', `/api/tickets/${ticketId}/sla/acknowledge`, { token: w.services.signer.issue(w.supervisorA.agentId, 0, now).token });
+      expect(ack.body.acknowledged).to.equal(1);
+      const update = slack.calls.find((c) => c.method === 'chat.update');
+      expect(update?.body.channel).to.equal('C0SLA');
+      expect(JSON.stringify(update?.body.blocks)).to.contain('Acknowledged by Supervisor A').and.not.contain('sla_acknowledge');
+      expect(await click('sla_acknowledge', alert.id, 'U0HEAD')).to.equal(200);
+      expect(JSON.stringify(slack.calls.find((c) => c.method === 'response_url')?.body)).to.contain('already acknowledged');
     });
 
     it('unacknowledged, level 2 (the director) is told in their own Slack after level 1\'s delay', async () => {
@@ -119,7 +132,7 @@ for (const engine of ENGINES) {
       await breach(ticketId);
       slack.calls.length = 0;
       later(15);
-      await w.services.slaScheduler.runOnce();
+      await slaTick(w.services, now);
       await w.services.notifications.runOnce();
       const posts = slack.calls.filter((c) => c.method === 'chat.postMessage');
       expect(posts.map((c) => c.body.channel)).to.deep.equal(['U0BOSS']);
@@ -177,7 +190,9 @@ for (const engine of ENGINES) {
       expect(report.body.openBreaches.length).to.be.greaterThan(3);
       expect(report.body.openBreaches[0].metrics).to.include('first_response');
       expect(report.body.compliance.tickets).to.be.greaterThan(3);
-      expect(report.body.compliance.overall.percent).to.be.lessThan(100);
+      // Every decided ticket here breached; the urgent one still inside its target is not counted yet.
+      expect(report.body.compliance.overall).to.deep.equal({ measured: report.body.openBreaches.length, met: 0, percent: 0 });
+      expect(report.body.compliance.tickets).to.equal(report.body.openBreaches.length + 1);
       const agent = await w.api('GET', `/api/departments/${w.deptA}/sla`, { token: w.services.signer.issue(w.agentA.agentId, 0, now).token });
       expect(agent.status).to.equal(403);
     });

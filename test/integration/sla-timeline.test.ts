@@ -4,8 +4,8 @@ import { SlaAlert, TicketEvent } from '../../server/db/entities/index.js';
 import { ENGINES } from '../helpers/engines.js';
 import { inbound, startWorld, type TestWorld } from '../helpers/harness.js';
 import { RecordingAdapter } from '../helpers/recording-adapter.js';
+import { slaTick } from '../helpers/sla.js';
 
-const MIN = 60_000;
 
 /**
  * SLA as explicit timelines (ARCHITECTURE §5) on a real database: the clock is injected and the
@@ -19,7 +19,7 @@ for (const engine of ENGINES) {
     const at = (iso: string) => { now = new Date(iso); };
     const token = (agentId: number) => w.services.signer.issue(agentId, 0, now).token;
     const admin = () => token(w.admin.agentId);
-    const tick = () => w.services.slaScheduler.runOnce();
+    const tick = () => slaTick(w.services, now);
     const events = async (ticketId: number, type: string) =>
       w.services.db.read((m) => m.find(TicketEvent, { where: { ticketId, type }, order: { id: 'ASC' } }));
     const sla = async (ticketId: number) => (await w.api('GET', `/api/tickets/${ticketId}`, { token: admin() })).body.sla;

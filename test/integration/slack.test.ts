@@ -16,7 +16,7 @@ import {
 } from '../../server/notify/notification.js';
 import { alertBlocks, withAlertState } from '../../server/notify/slack/slack-blocks.js';
 import { createSlackInteractions } from '../../server/notify/slack/slack-interactions.js';
-import { SlackNotifier, createSlackClient, updateAlertMessage } from '../../server/notify/slack/slack.notifier.js';
+import { SlackNotifier } from '../../server/notify/slack/slack.notifier.js';
 import { expectEventually } from '../helpers/expect-eventually.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from '../helpers/fake-slack.js';
 
@@ -168,9 +168,8 @@ describe('slack: notifier', () => {
     expect(err).to.be.instanceOf(Error).and.not.instanceOf(PermanentNotifyError);
   });
 
-  it('updateAlertMessage edits the posted message in place', async () => {
-    const client = createSlackClient({ token: TOKEN, apiUrl: fake.url });
-    await updateAlertMessage(client, 'C0ALERTS:1700000001.000100', payload(), { acknowledgedBy: 'Lin Wei' });
+  it('markHandled edits the posted message in place: the buttons give way to who acknowledged', async () => {
+    await new SlackNotifier({ token: TOKEN, apiUrl: fake.url }).markHandled({ providerRef: 'C0ALERTS:1700000001.000100', payload: payload() }, { acknowledgedBy: 'Lin Wei' });
     const call = callsOf(fake, 'chat.update').at(-1);
     expect(call?.body).to.include({ channel: 'C0ALERTS', ts: '1700000001.000100' });
     expect(JSON.stringify(call?.body.blocks)).to.include('Acknowledged by Lin Wei');

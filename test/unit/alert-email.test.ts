@@ -29,9 +29,9 @@ describe('alert email', () => {
 
   it('puts Chinese first for a zh-CN reader, in the subject, the body and the labels', () => {
     const m = alertEmail(payload({ contact: { agentId: 3, name: '张伟', slackUserId: null, locale: 'zh-CN' }, metric: 'resolution' }));
-    expect(m.subject).to.equal('[MD-000123] 解决超时 / SLA breached: resolution overdue');
+    expect(m.subject).to.equal('[MD-000123] 解决时限超时 / SLA breached: resolution overdue');
     const lines = m.text.split('\n');
-    expect(lines[0]).to.equal('张伟，您好：工单 MD-000123 已超出 SLA：解决超时。请尽快处理。');
+    expect(lines[0]).to.equal('张伟，您好：工单 MD-000123 已超出 SLA：解决时限超时。请尽快处理。');
     expect(lines[1]).to.match(/^Hello 张伟, ticket MD-000123 has breached its SLA: resolution overdue\./);
     expect(m.text).to.include('优先级 / Priority: 高 / high');
     expect(m.text).to.include('查看工单 / Open ticket: https://desk.example/tickets/123');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../server/config.js';
 import { ConfigError } from '../../server/errors.js';
-import { backoffMs, redactContacts } from '../../server/delivery/delivery.worker.js';
+import { backoffMs, redactContacts } from '../../server/delivery/outbox-worker.js';
 
 describe('configuration', () => {
   it('has defaults for a fresh machine', () => {

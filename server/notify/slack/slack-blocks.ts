@@ -1,3 +1,4 @@
+import { formatDueUtc, METRIC_TEXT } from '../alert-text.js';
 import type { NotificationPayload } from '../notification.js';
 
 /** Who already handled the alert; when set, the message no longer offers the action buttons. */
@@ -18,14 +19,8 @@ const STATE_BLOCK_ID = 'sla_alert_state';
 const HEADER_MAX = 150;
 const FIELD_MAX = 1900;
 
-const METRIC_TEXT: Record<NonNullable<NotificationPayload['metric']>, { zh: string; en: string }> = {
-  first_response: { zh: '首次响应超时', en: 'First response overdue' },
-  next_response: { zh: '后续响应超时', en: 'Next response overdue' },
-  resolution: { zh: '解决时限超时', en: 'Resolution overdue' },
-};
-
 /** Slack's mrkdwn treats only these three as control characters. */
-export function escapeMrkdwn(text: string): string {
+function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -34,22 +29,14 @@ function cut(text: string, max: number): string {
 }
 
 /** "SLA breached · 首次响应超时 / First response overdue", without the ticket number. */
-export function alertHeadline(payload: NotificationPayload): string {
+function alertHeadline(payload: NotificationPayload): string {
   if (payload.kind === 'ticket.urgent') return 'Urgent ticket / 紧急工单';
   const metric = payload.metric ? METRIC_TEXT[payload.metric] : null;
-  const metricText = metric ? ` · ${metric.zh} / ${metric.en}` : '';
+  const metricText = metric ? ` · ${metric.zh} / ${metric.en[0]!.toUpperCase()}${metric.en.slice(1)}` : '';
   if (payload.kind === 'sla.escalated') {
     return `SLA escalated to level ${payload.level} / 已升级至第 ${payload.level} 级${metricText}`;
   }
   return `SLA breached${metricText}`;
-}
-
-/** ISO → "2025-01-02 03:04 UTC"; an unparsable value is shown as it came rather than dropped. */
-export function formatDueUtc(iso: string | null): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 // Only a well-formed user id goes inside <@…>, so a bad value can't turn into a broadcast or a link.

@@ -53,7 +53,7 @@ function boltLogger(log: InteractionLog): Logger {
 }
 
 /** Alert ids are positive integers we put there ourselves; anything else is a stale or tampered button. */
-export function parseAlertId(value: string | undefined): number | null {
+function parseAlertId(value: string | undefined): number | null {
   if (!value || !/^[1-9][0-9]{0,15}$/.test(value)) return null;
   const id = Number(value);
   return Number.isSafeInteger(id) ? id : null;

@@ -1,5 +1,5 @@
 import { webApi, type types as slackTypes } from '@slack/bolt';
-import { PermanentNotifyError, type Notifier, type NotificationPayload, type OutgoingNotification } from '../notification.js';
+import { PermanentNotifyError, type HandledState, type Notifier, type NotificationPayload, type OutgoingNotification } from '../notification.js';
 import { alertBlocks, type AlertMessageState } from './slack-blocks.js';
 
 export type SlackWebClient = InstanceType<typeof webApi.WebClient>;
@@ -53,13 +53,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** The `error` of a Slack `{ok:false}` answer, if `err` is the web-api client's platform error. */
-export function slackErrorCode(err: unknown): string | null {
+function slackErrorCode(err: unknown): string | null {
   if (!isRecord(err) || err.code !== webApi.ErrorCode.PlatformError || !isRecord(err.data)) return null;
   return typeof err.data.error === 'string' ? err.data.error : null;
 }
 
 /** Maps a web-api failure to what the worker understands: PermanentNotifyError (give up) or Error (retry). */
-export function toNotifyError(method: string, err: unknown): Error {
+function toNotifyError(method: string, err: unknown): Error {
   const slackCode = slackErrorCode(err);
   if (slackCode !== null) {
     const message = `Slack ${method} failed: ${slackCode}`;
@@ -82,7 +82,7 @@ function asSlackBlocks(blocks: unknown[]): slackTypes.AnyBlock[] {
 }
 
 /** `providerRef` is `channel:ts`; the ts itself contains a dot but never a colon. */
-export function parseProviderRef(providerRef: string): { channel: string; ts: string } {
+function parseProviderRef(providerRef: string): { channel: string; ts: string } {
   const at = providerRef.indexOf(':');
   if (at <= 0 || at === providerRef.length - 1) throw new PermanentNotifyError(`Bad Slack providerRef: ${providerRef}`);
   return { channel: providerRef.slice(0, at), ts: providerRef.slice(at + 1) };
@@ -103,7 +103,7 @@ export async function updateSlackMessage(
 }
 
 /** Re-renders an alert that was posted earlier (e.g. acknowledged from the console) to show who handled it. */
-export async function updateAlertMessage(
+async function updateAlertMessage(
   client: SlackWebClient,
   providerRef: string,
   payload: NotificationPayload,
@@ -118,6 +118,10 @@ export class SlackNotifier implements Notifier {
 
   constructor(opts: SlackClientOptions) {
     this.client = createSlackClient(opts);
+  }
+
+  async markHandled(sent: { providerRef: string; payload: NotificationPayload }, state: HandledState): Promise<void> {
+    await updateAlertMessage(this.client, sent.providerRef, sent.payload, state);
   }
 
   async send(n: OutgoingNotification): Promise<{ providerRef: string | null }> {
