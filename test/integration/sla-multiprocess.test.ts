@@ -188,6 +188,10 @@ const mysqlEngine: TestEngine | undefined = ENGINES.find((e) => e.name === 'mysq
     // seconds. This test is about the schedulers' exactly-once under concurrency, so the stored
     // deadline and the next check are put on the same instant with one statement, as a scheduler
     // would find them after a busy minute: both processes wake for it and claim from the same rows.
+    // Creating the policy made process A recompute live tickets twice (at once, and again once other
+    // processes' cached rules expired); a recompute after our UPDATE would rightly put back the
+    // policy's own deadlines, so wait for both first.
+    await expectEventually(() => expect(procA!.lines.filter((l) => l.includes('sla recomputed live tickets'))).to.have.length(2), 30_000, 100);
     const dueAt = new Date(Math.ceil((Date.now() + DEADLINE_AHEAD_MS) / 1000) * 1000);
     const [updated] = await conn!.query<mysql.ResultSetHeader>(
       `UPDATE ticket SET firstResponseDueAt = ?, nextSlaCheckAt = ? WHERE id IN (${ticketIds.map(() => '?').join(', ')})`, [dueAt, dueAt, ...ticketIds]);
