@@ -30,6 +30,8 @@ export interface InboundMessage {
   attachments?: StoredAttachment[];
   /** Others addressed on the message (an email's Cc/To besides us): they may continue the ticket. */
   participants?: Array<{ kind: IdentityKind; value: string }>;
+  /** An agent who already handles the conversation (took the call): assigned when they work in the routed department. */
+  assignTo?: number;
   /** The provider's own message id when it differs from externalId's form (an email's Message-ID), for threading. */
   rfcMessageId?: string;
 }

@@ -13,6 +13,7 @@ import { callRoutes } from './http/routes/call.routes.js';
 import { memberRoutes } from './http/routes/member.routes.js';
 import { staffRoutes } from './http/routes/staff.routes.js';
 import { slaRoutes } from './http/routes/sla.routes.js';
+import { triageRoutes } from './http/routes/triage.routes.js';
 import { emailRoutes } from './http/routes/email.routes.js';
 import { ticketRoutes } from './http/routes/ticket.routes.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -74,6 +75,7 @@ export function createApp(s: Services, o: AppOptions = {}): Express {
   emailRoutes(api, auth, s);
   auditRoutes(api, auth, s);
   slaRoutes(api, auth, s);
+  triageRoutes(api, auth, s);
   defineRoute(api, auth, { method: 'get', path: '/openapi.json', tag: 'meta', public: true, summary: 'This document.' },
     () => openApiDocument(VERSION));
   api.use(notFoundHandler);

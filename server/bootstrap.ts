@@ -14,6 +14,7 @@ export async function bootstrap(s: Services, o: { adminEmail: string | null; adm
     const d = await s.departments.create({ name: 'General 综合服务', isDefault: true });
     log.info('created the default department', { departmentId: d.id });
   }
+  if (await s.triageAdmin.ensureDefaults()) log.info('installed the starter triage categories, rules and examples');
   if ((await s.db.read((m) => m.count(Agent))) > 0) return;
   const email = o.adminEmail ?? 'admin@memberdesk.local';
   const password = o.adminPassword ?? generatePassword();

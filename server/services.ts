@@ -18,7 +18,11 @@ import type { PiiVault } from './security/pii-vault.js';
 import { TokenSigner } from './security/token.js';
 import { TicketQueries } from './tickets/ticket.queries.js';
 import { TicketService } from './tickets/ticket.service.js';
-import { defaultTriager, type Triager } from './triage/triager.js';
+import type { Triager } from './triage/triager.js';
+import { TriageService } from './triage/triage.service.js';
+import { TriageAdminService } from './triage/triage-admin.service.js';
+import { Assigner } from './routing/assigner.js';
+import { PresenceService } from './routing/presence.service.js';
 import { AckLinks } from '../sla/ack-token.js';
 import { EscalationService } from '../sla/escalation.service.js';
 import { SlaScheduler } from '../sla/scheduler.js';
@@ -55,6 +59,9 @@ export interface Services {
   /** Re-evaluates live tickets under the current SLA rules (after a tier or department calendar change). */
   recomputeSla(scope?: { memberId?: number; departmentId?: number }): Promise<number>;
   notifications: NotificationWorker;
+  triage: TriageService;
+  triageAdmin: TriageAdminService;
+  presence: PresenceService;
 }
 
 export interface ServiceOptions {
@@ -66,6 +73,7 @@ export interface ServiceOptions {
   deliveryPollMs: number;
   /** Adapters beyond the built-in phone channel (configured channels, test doubles). */
   channels?: ChannelRegistry;
+  /** Replaces the triage service in ingest (tests of failure paths). */
   triager?: Triager;
   /** Member names are PII here (MEMBERDESK_MASK_NAMES). */
   maskNames?: boolean;
@@ -132,8 +140,10 @@ export function buildServices(o: ServiceOptions): Services {
     setTimeout(recompute, SLA_CONFIG_TTL_MS + 1_000).unref();
   };
 
+  const triage = new TriageService({ db: o.db, log: o.log });
   const tickets = new TicketService({
-    db: o.db, members, clock: o.clock, triager: o.triager ?? defaultTriager,
+    db: o.db, members, clock: o.clock, triager: o.triager ?? triage, assigner: new Assigner(),
+    onLabelsCorrected: () => { void triage.syncModel(true); },
     sendsText: (c) => channels.get(c)?.describe().sendsText ?? false,
     onEvents: (sql, ticketId, events, now) => sla.onTicketEvents(sql, ticketId, events, now),
     afterCommit: (n) => {
@@ -144,6 +154,8 @@ export function buildServices(o: ServiceOptions): Services {
     },
   });
   return {
+    triage, triageAdmin: new TriageAdminService(o.db, triage),
+    presence: new PresenceService({ db: o.db, clock: o.clock, tickets, log: o.log }),
     files, slaConfig, sla, slaScheduler, notifications, ackLinks,
     slaAdmin: new SlaAdminService({ db: o.db, config: slaConfig, onChange: afterAdminChange }),
     recomputeSla,

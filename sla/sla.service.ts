@@ -52,7 +52,7 @@ const RUNNING = new Set(['new', 'open']);
 /** A ticket whose evaluation failed is looked at again after this long (an admin may fix its calendar). */
 const RETRY_FAILED_MS = 5 * 60_000;
 /** Ticket events that can change which policy applies or its calendar. */
-const REMATCH = new Set(['ticket.created', 'priority.changed', 'department.changed', 'ticket.merged_from']);
+const REMATCH = new Set(['ticket.created', 'priority.changed', 'department.changed', 'ticket.merged_from', 'triage.updated', 'triage.corrected']);
 
 /**
  * SLA for one ticket at a time, inside the transaction of the change that touched it (the ticket

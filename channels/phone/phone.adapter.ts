@@ -34,6 +34,7 @@ export function inboundFromCall(call: CallLog, loggedByAgentId: number, now: Dat
     receivedAt: call.occurredAt ? new Date(call.occurredAt) : now,
     departmentId: call.departmentId,
     threadTicketId: call.ticketId,
+    assignTo: loggedByAgentId,
     meta: callMeta(call, loggedByAgentId),
   };
 }

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import { isUniqueViolation } from '../db/database.js';
 import { Agent, AgentDepartment, AgentStore, Department } from '../db/entities/index.js';
-import type { Role } from '../domain.js';
+import type { Presence, Role } from '../domain.js';
 import { ConflictError, NotFoundError, RateLimitError, UnprocessableError } from '../errors.js';
 import { hashPassword, verifyPassword } from '../security/password.js';
 import { assertPasswordPolicy } from '../security/password-policy.js';
@@ -20,6 +20,8 @@ export interface AgentInput {
   active?: boolean;
   locale?: string;
   slackUserId?: string | null;
+  /** Most running tickets least-loaded assignment gives them; null: no limit. */
+  capacity?: number | null;
   departmentIds?: number[];
   /** Stores the agent is bound to (empty: all stores). */
   stores?: string[];
@@ -27,6 +29,7 @@ export interface AgentInput {
 
 export interface AgentView {
   id: number; name: string; email: string; role: Role; active: boolean; locale: string; slackUserId: string | null; departmentIds: number[]; stores: string[]; createdAt: string;
+  presence: Presence; presenceAt: string | null; capacity: number | null;
 }
 
 export class AgentService {
@@ -85,7 +88,7 @@ export class AgentService {
       await assertDepartments(m, input.departmentIds ?? []);
       const res = await m.insert(Agent, {
         name: input.name, email: input.email.toLowerCase(), passwordHash, role: input.role ?? 'agent',
-        active: input.active ?? true, locale: input.locale ?? 'zh-CN', slackUserId: input.slackUserId ?? null,
+        active: input.active ?? true, locale: input.locale ?? 'zh-CN', slackUserId: input.slackUserId ?? null, capacity: input.capacity ?? null,
       });
       const agentId = Number(res.identifiers[0]!.id);
       await setDepartments(m, agentId, input.departmentIds ?? []);
@@ -119,6 +122,7 @@ export class AgentService {
       if (input.active !== undefined) patch.active = input.active;
       if (input.locale !== undefined) patch.locale = input.locale;
       if (input.slackUserId !== undefined) patch.slackUserId = input.slackUserId;
+      if (input.capacity !== undefined) patch.capacity = input.capacity;
       if (passwordHash) patch.passwordHash = passwordHash;
       if (Object.keys(patch).length) await m.update(Agent, { id }, patch);
       // A new password signs the agent out everywhere.
@@ -179,6 +183,7 @@ export class AgentService {
         departmentIds: links.filter((l) => l.agentId === a.id).map((l) => l.departmentId).sort((x, y) => x - y),
         stores: storeRows.filter((r) => r.agentId === a.id).map((r) => r.store).sort(),
         createdAt: a.createdAt.toISOString(),
+        presence: a.presence, presenceAt: a.presenceAt?.toISOString() ?? null, capacity: a.capacity,
       }));
     });
   }

@@ -17,8 +17,14 @@ export async function seedDemo(s: Services, log: Logger): Promise<boolean> {
   ];
   const supervisor = await s.agents.create({ name: '王芳 Wang Fang', email: 'wang.fang@demo.memberdesk', password: DEMO_PASSWORD, role: 'supervisor', departmentIds: [service.id, stores.id] });
   const agent = await s.agents.create({ name: '李娜 Li Na', email: 'li.na@demo.memberdesk', password: DEMO_PASSWORD, role: 'agent', departmentIds: [service.id] });
-  await s.agents.create({ name: 'Tom Chen', email: 'tom.chen@demo.memberdesk', password: DEMO_PASSWORD, role: 'agent', locale: 'en', departmentIds: [logistics.id] });
+  const tom = await s.agents.create({ name: 'Tom Chen', email: 'tom.chen@demo.memberdesk', password: DEMO_PASSWORD, role: 'agent', locale: 'en', departmentIds: [logistics.id], capacity: 5 });
   await s.departments.update(service.id, { headAgentId: supervisor.id });
+  // Routing: categories to the departments responsible; logistics hands its tickets to the least-loaded online agent.
+  await s.triageAdmin.ensureDefaults();
+  for (const key of ['delivery_logistics']) await s.triageAdmin.updateCategory(key, { departmentId: logistics.id });
+  for (const key of ['service_quality', 'product_quality']) await s.triageAdmin.updateCategory(key, { departmentId: stores.id });
+  await s.departments.update(logistics.id, { assignmentStrategy: 'least_loaded', reassignOnOffline: true });
+  await s.presence.set(tom.id, 'online');
 
   const zhang = await s.members.create({ name: '张伟', tier: 'gold', homeStore: 'SH-001', identities: { email: 'zhang.wei@example.com', phone: '13800138000' } });
   await s.members.create({ name: 'Emily Wong', tier: 'diamond', homeStore: 'HK-003', identities: { email: 'emily.wong@example.com', wechat: 'wxid_emilywong' } });
@@ -28,9 +34,11 @@ export async function seedDemo(s: Services, log: Logger): Promise<boolean> {
   const email = await s.tickets.ingest({ channel: 'email', externalId: '<demo-1@example.com>', from: { kind: 'email', value: 'zhang.wei@example.com', name: '张伟' },
     subject: '会员积分没有到账', text: '您好，我上周六在门店消费了 2,380 元，但积分到现在还没有到账，请帮忙查一下。', receivedAt: at(180) });
   await s.tickets.ingest({ channel: 'wechat', externalId: 'demo-wx-1', from: { kind: 'wechat', value: 'wxid_emilywong', name: 'Emily Wong' },
-    text: 'My order #58213 was supposed to arrive yesterday and the tracking has not moved for three days.', receivedAt: at(95), departmentId: logistics.id });
+    text: 'My order #58213 was supposed to arrive yesterday and the tracking has not moved for three days.', receivedAt: at(95) });
   await s.tickets.ingest({ channel: 'webchat', externalId: 'demo-chat-1', from: { kind: 'webchat', value: 'member-20931', name: '刘洋' },
     text: '建议门店增加自助结账机，周末排队太久了。', receivedAt: at(40), departmentId: stores.id });
+  await s.tickets.ingest({ channel: 'email', externalId: '<demo-2@example.com>', from: { kind: 'email', value: 'emily.wong@example.com', name: 'Emily Wong' },
+    subject: 'Allergic reaction after the set lunch', text: 'My son had an allergic reaction after eating the set lunch at your Causeway Bay store yesterday. The menu did not mention peanuts. I want to know how this will be handled.', receivedAt: at(20) });
   const admin = { agentId: supervisor.id, role: 'supervisor' as const, departmentIds: [service.id, stores.id] };
   await s.tickets.logCall({ agentId: agent.id, role: 'agent', departmentIds: [service.id] },
     { direction: 'inbound', phone: '138 0013 8000', summary: '张先生来电催问积分到账情况，已告知会在 24 小时内回复。', durationSeconds: 184, ticketId: email.ticketId });

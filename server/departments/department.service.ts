@@ -2,6 +2,7 @@ import type { Database } from '../db/database.js';
 import { isUniqueViolation } from '../db/database.js';
 import type { EntityManager } from 'typeorm';
 import { Agent, AgentDepartment, BusinessCalendarRow, Department, Ticket, type EscalationLevel } from '../db/entities/index.js';
+import type { AssignmentStrategyName } from '../domain.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
 
 export interface DepartmentInput {
@@ -12,6 +13,8 @@ export interface DepartmentInput {
   isDefault?: boolean;
   calendarId?: number | null;
   escalationChain?: EscalationLevel[] | null;
+  assignmentStrategy?: AssignmentStrategyName;
+  reassignOnOffline?: boolean;
 }
 
 export interface DepartmentView {
@@ -19,6 +22,9 @@ export interface DepartmentView {
   calendarId: number | null;
   /** Configured levels; when empty, a breach goes to the head alone. */
   escalationChain: EscalationLevel[];
+  /** How new tickets get an assignee; reassignOnOffline: an agent going offline hands back their unanswered tickets. */
+  assignmentStrategy: AssignmentStrategyName;
+  reassignOnOffline: boolean;
   createdAt: string;
 }
 
@@ -46,6 +52,7 @@ export class DepartmentService {
         name: input.name, headAgentId: input.headAgentId ?? null, email: input.email ?? null,
         slackChannel: input.slackChannel ?? null, isDefault, calendarId: input.calendarId ?? null,
         escalationChain: input.escalationChain?.length ? input.escalationChain : null,
+        assignmentStrategy: input.assignmentStrategy ?? 'manual', reassignOnOffline: input.reassignOnOffline ?? false,
       });
       return Number(res.identifiers[0]!.id);
     }).catch(rethrowNameTaken);
@@ -86,7 +93,8 @@ export class DepartmentService {
 function view(d: Department): DepartmentView {
   return {
     id: d.id, name: d.name, headAgentId: d.headAgentId, email: d.email, slackChannel: d.slackChannel, isDefault: d.isDefault,
-    calendarId: d.calendarId, escalationChain: d.escalationChain ?? [], createdAt: d.createdAt.toISOString(),
+    calendarId: d.calendarId, escalationChain: d.escalationChain ?? [], assignmentStrategy: d.assignmentStrategy, reassignOnOffline: d.reassignOnOffline,
+    createdAt: d.createdAt.toISOString(),
   };
 }
 

@@ -4,7 +4,7 @@ import { canSeeStore, storeScoped, type Principal } from '../agents/principal.js
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
-import { AgentDepartment, Member, MemberIdentity, Message, PiiGrant, Ticket, TicketEvent } from '../db/entities/index.js';
+import { AgentDepartment, Member, MemberIdentity, Message, PiiGrant, Ticket, TicketEvent, TriageExample } from '../db/entities/index.js';
 import type { IdentityKind } from '../domain.js';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../errors.js';
 import type { PiiVault } from '../security/pii-vault.js';
@@ -117,8 +117,10 @@ export class MemberPrivacyService {
     const tickets = await m.find(Ticket, { where: { memberId }, select: { id: true } });
     if (!tickets.length) return;
     const ids = tickets.map((t) => t.id);
-    await m.update(Ticket, { id: In(ids) }, { subject: ERASED_TEXT });
+    await m.update(Ticket, { id: In(ids) }, { subject: ERASED_TEXT, triage: null }); // its reasons may quote their words
     await m.update(Message, { ticketId: In(ids), authorType: 'member' }, { text: ERASED_TEXT, html: null, meta: null, attachments: null });
+      // The classifier learned from their words: those examples go too (the model retrains without them).
+      await m.delete(TriageExample, { ticketId: In(ids) });
     await m.insert(TicketEvent, ids.map((ticketId) => ({ ticketId, type: 'member.erased', actorType: 'system' as const, actorId: null, data: {}, createdAt: this.clock.now() })));
   }
 

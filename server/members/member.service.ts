@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
-import { Member, MemberIdentity } from '../db/entities/index.js';
+import { Agent, Member, MemberIdentity } from '../db/entities/index.js';
 import type { Database } from '../db/database.js';
 import { isUniqueViolation } from '../db/database.js';
 import type { SqlSession } from '../db/sql-session.js';
 import { IDENTITY_KINDS, type IdentityKind, type Tier } from '../domain.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
 import type { PiiVault } from '../security/pii-vault.js';
 import { identityAad, maskIdentity, maskName, normaliseIdentity } from './identity.js';
 import { decodeCursor, encodeCursor, type Page } from '../pagination.js';
@@ -14,6 +14,8 @@ export interface MemberInput {
   name?: string | null;
   tier?: Tier;
   homeStore?: string | null;
+  /** The member's own agent: their new tickets go to them while online. */
+  dedicatedAgentId?: number | null;
   identities?: Partial<Record<IdentityKind, string | null>>;
 }
 
@@ -25,6 +27,7 @@ export interface MemberView {
   name: string | null;
   tier: Tier;
   homeStore: string | null;
+  dedicatedAgentId: number | null;
   /** Masked: reading them unmasked is the member-data-protection issue's audited path. */
   identities: Array<{ kind: IdentityKind; masked: string; bouncedAt?: string }>;
   createdAt: string;
@@ -80,9 +83,10 @@ export class MemberService {
   }
 
   async insertMember(m: EntityManager, input: MemberInput): Promise<Member> {
+    await assertDedicatedAgent(m, input.dedicatedAgentId);
     const { dataKey, wrapped, keyId } = this.vault.newDataKey();
     const res = await m.insert(Member, {
-      name: input.name ?? null, tier: input.tier ?? 'standard', homeStore: input.homeStore ?? null, wrappedKey: wrapped, keyId,
+      name: input.name ?? null, tier: input.tier ?? 'standard', homeStore: input.homeStore ?? null, dedicatedAgentId: input.dedicatedAgentId ?? null, wrappedKey: wrapped, keyId,
     });
     const id = Number(res.identifiers[0]!.id);
     await this.writeIdentities(m, id, dataKey, input.identities ?? {});
@@ -118,6 +122,10 @@ export class MemberService {
       if (input.name !== undefined) patch.name = input.name;
       if (input.tier !== undefined) patch.tier = input.tier;
       if (input.homeStore !== undefined) patch.homeStore = input.homeStore;
+      if (input.dedicatedAgentId !== undefined) {
+        await assertDedicatedAgent(m, input.dedicatedAgentId);
+        patch.dedicatedAgentId = input.dedicatedAgentId;
+      }
       if (Object.keys(patch).length) await m.update(Member, { id }, patch);
       if (input.identities) await this.writeIdentities(m, id, this.vault.unwrap(member.wrappedKey), input.identities);
     }).catch(rethrowIdentityTaken);
@@ -139,7 +147,7 @@ export class MemberService {
       m.find(MemberIdentity, { where: { memberId: In(unique) }, order: { id: 'ASC' } }),
     ]);
     return new Map(members.filter((mb) => mb.wrappedKey !== ERASED).map((mb) => [mb.id, {
-      id: mb.id, name: this.opts.maskNames ? maskName(mb.name) : mb.name, tier: mb.tier, homeStore: mb.homeStore,
+      id: mb.id, name: this.opts.maskNames ? maskName(mb.name) : mb.name, tier: mb.tier, homeStore: mb.homeStore, dedicatedAgentId: mb.dedicatedAgentId,
       identities: identities.filter((i) => i.memberId === mb.id).map((i) => ({ kind: i.kind, masked: i.masked, ...(i.bouncedAt ? { bouncedAt: i.bouncedAt.toISOString() } : {}) })),
       createdAt: mb.createdAt.toISOString(), updatedAt: mb.updatedAt.toISOString(),
     }]));
@@ -190,4 +198,12 @@ function rethrowIdentityTaken(err: unknown): never {
     throw new ConflictError('IDENTITY_TAKEN', 'another member already has this email, phone or WeChat id');
   }
   throw err;
+}
+
+async function assertDedicatedAgent(m: EntityManager, agentId: number | null | undefined): Promise<void> {
+  if (agentId === null || agentId === undefined) return;
+  const agent = await m.findOneBy(Agent, { id: agentId });
+  if (!agent || !agent.active || agent.role === 'analyst') {
+    throw new UnprocessableError('UNKNOWN_AGENT', `agent ${agentId} does not exist, is inactive or cannot take tickets`, { field: 'dedicatedAgentId' });
+  }
 }

@@ -3,7 +3,7 @@ import { seesAllDepartments, type Principal } from '../agents/principal.js';
 import { storeCondition, ticketVisible } from './ticket-access.js';
 import type { Database } from '../db/database.js';
 import { Message, Ticket, TicketEvent } from '../db/entities/index.js';
-import type { Channel, Priority, TicketStatus } from '../domain.js';
+import type { Channel, Priority, TicketStatus, TicketType } from '../domain.js';
 import { NotFoundError } from '../errors.js';
 import { escapeLike, type MemberService, type MemberView } from '../members/member.service.js';
 import { decodeCursor, encodeCursor, type Page } from '../pagination.js';
@@ -18,6 +18,9 @@ export interface TicketFilter {
   memberId?: number;
   channel?: Channel;
   priority?: Priority;
+  type?: TicketType;
+  category?: string;
+  language?: string;
   q?: string;
   sort: TicketSort;
   cursor?: string;
@@ -38,6 +41,10 @@ export interface TicketView {
   assigneeId: number | null;
   member: MemberView | null;
   triage: Record<string, unknown> | null;
+  /** Detected language of the member's words (zh-Hans, zh-Hant, en, other). */
+  language: string | null;
+  /** An agent set or confirmed type and category. */
+  labelsConfirmed: boolean;
   mergedIntoId: number | null;
   firstResponseAt: string | null;
   lastMessageAt: string;
@@ -85,6 +92,9 @@ export class TicketQueries {
       if (f.memberId !== undefined) qb.andWhere('t.memberId = :member', { member: f.memberId });
       if (f.channel) qb.andWhere('t.channel = :channel', { channel: f.channel });
       if (f.priority) qb.andWhere('t.priority = :priority', { priority: f.priority });
+      if (f.type) qb.andWhere('t.type = :type', { type: f.type });
+      if (f.category) qb.andWhere('t.category = :category', { category: f.category });
+      if (f.language) qb.andWhere('t.language = :language', { language: f.language });
       if (f.q) {
         const q = f.q.trim();
         qb.andWhere("(t.subject LIKE :q ESCAPE '!' OR t.number = :num)", { q: `%${escapeLike(q)}%`, num: q.toUpperCase() });
@@ -157,7 +167,7 @@ export function ticketView(t: Ticket, member: MemberView | null): TicketView {
   return {
     id: t.id, number: t.number ?? '', type: t.type, category: t.category, priority: t.priority, status: t.status,
     channel: t.channel, subject: t.subject, tags: t.tags, departmentId: t.departmentId, assigneeId: t.assigneeId,
-    member, triage: t.triage, mergedIntoId: t.mergedIntoId,
+    member, triage: t.triage, language: t.language, labelsConfirmed: t.labelsConfirmed, mergedIntoId: t.mergedIntoId,
     firstResponseAt: iso(t.firstResponseAt), lastMessageAt: t.lastMessageAt.toISOString(),
     solvedAt: iso(t.solvedAt), closedAt: iso(t.closedAt), createdAt: t.createdAt.toISOString(), updatedAt: t.updatedAt.toISOString(),
   };

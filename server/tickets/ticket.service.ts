@@ -8,10 +8,13 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import { sqlSession, type SqlSession } from '../db/sql-session.js';
 import { Agent, AgentDepartment, Delivery, Department, Message, Ticket } from '../db/entities/index.js';
-import type { AuthorType, Channel, Priority, TicketStatus } from '../domain.js';
+import type { AuthorType, Channel, Priority, Tier, TicketStatus, TicketType } from '../domain.js';
+import type { Language } from '../triage/engine/types.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../errors.js';
 import type { MemberService } from '../members/member.service.js';
-import type { Triager } from '../triage/triager.js';
+import type { TriageDecision, Triager } from '../triage/triager.js';
+import type { Assigner } from '../routing/assigner.js';
+import { PRIORITIES } from '../domain.js';
 import { assertTransition, THREADABLE } from './status.js';
 import { TicketStore, type PendingEvent, type ThreadTicket } from './ticket.store.js';
 
@@ -34,6 +37,10 @@ export interface TicketServiceDeps {
   db: Database;
   members: MemberService;
   triager: Triager;
+  /** Picks an assignee for a new ticket (department strategy, dedicated agent); none: tickets wait in the shared queue. */
+  assigner?: Assigner;
+  /** After an agent's correction committed: the model learns it. */
+  onLabelsCorrected?: () => void;
   clock: Clock;
   /** Whether the configured adapter of a channel can deliver a typed reply. */
   sendsText: (channel: Channel) => boolean;
@@ -71,6 +78,7 @@ export class TicketService {
    * route, persist. Idempotent on (channel, externalId): a redelivery returns the first result.
    */
   async ingest(msg: InboundMessage): Promise<IngestResult> {
+    await this.deps.triager.prepare?.();
     const result = await this.db.sqlTx(async (sql) => {
       const store = new TicketStore(sql);
       const seen = await store.findMessage(msg.channel, msg.externalId);
@@ -85,14 +93,24 @@ export class TicketService {
       let created = false;
       let reopened = false;
       if (!ticket) {
-        const triage = await this.deps.triager.triage({ channel: msg.channel, subject: msg.subject ?? '', text: msg.text, memberTier: member.tier });
-        const departmentId = await this.routeDepartment(store, msg.departmentId);
+        const triage = await this.deps.triager.decide(sql, {
+          channel: msg.channel, subject: msg.subject ?? '', text: msg.text, memberTier: member.tier, memberId: member.id,
+          departmentHint: msg.departmentId, now,
+        });
+        const departmentId = await this.routeDepartment(store, [triage.departmentId, msg.departmentId]);
         ticket = await store.insertTicket({
           channel: msg.channel, memberId: member.id, departmentId, subject: subjectOf(msg.subject, msg.text),
-          type: triage.type, category: triage.category, priority: triage.priority, triage: { ...triage }, lastMessageAt: msg.receivedAt,
+          type: triage.type, category: triage.category, priority: triage.priority, triage: triage.record, lastMessageAt: msg.receivedAt,
+          language: triage.language, tags: triage.tags.map(normaliseTag),
         }, now);
         created = true;
-        events.push({ type: 'ticket.created', data: { number: ticket.number, channel: msg.channel, departmentId, type: triage.type, category: triage.category, priority: triage.priority, reasons: triage.reasons, followUpOf: thread.followUpOf } });
+        events.push({ type: 'ticket.created', data: {
+          number: ticket.number, channel: msg.channel, departmentId, type: triage.type, category: triage.category, priority: triage.priority,
+          language: triage.language, routedBy: departmentId === triage.departmentId ? (triage.record.route as { reason?: string } | undefined)?.reason ?? null : null,
+          followUpOf: thread.followUpOf,
+        } });
+        const assignment = await this.assignNew(sql, store, { ticketId: ticket.id, departmentId, memberId: member.id }, msg.assignTo);
+        if (assignment) events.push({ type: 'assignee.changed', data: { from: null, to: assignment.agentId, reason: assignment.reason } });
       } else if (ticket.status === 'solved') {
         events.push({ type: 'status.changed', data: { from: 'solved', to: 'open', reason: 'member_replied_within_reopen_window' } });
         ticket.status = 'open';
@@ -107,7 +125,10 @@ export class TicketService {
         attachments: msg.attachments ?? null, rfcMessageId: msg.rfcMessageId ?? null,
       });
       events.push({ type: 'message.received', data: { messageId, channel: msg.channel } });
-      if (!created) await store.touchTicket(ticket.id, ticket.status, laterOf(ticket.lastMessageAt, msg.receivedAt), now, reopened);
+      if (!created) {
+        await store.touchTicket(ticket.id, ticket.status, laterOf(ticket.lastMessageAt, msg.receivedAt), now, reopened);
+        await this.retriage(sql, store, ticket.id, { channel: msg.channel, text: msg.text, memberTier: member.tier, memberId: member.id, departmentHint: msg.departmentId }, now, events);
+      }
       if (msg.participants?.length) {
         await store.addParticipants(ticket.id, this.deps.members.contactKeys(msg.participants).filter((p) => p.blindIndex !== sender?.blindIndex), now);
       }
@@ -164,7 +185,7 @@ export class TicketService {
         throw new ConflictError('TICKET_CLOSED', `ticket ${ticket.number} is ${ticket.status}; log the call without a ticket to open a new one`);
       }
       if (!ticket) {
-        const dept = await this.routeDepartment(store, departmentId);
+        const dept = await this.routeDepartment(store, [departmentId]);
         const inserted = await store.insertTicket({
           channel: 'phone', memberId: member.id, departmentId: dept, subject: subjectOf(undefined, call.summary),
           type: 'enquiry', category: 'other', priority: 'normal', triage: null, lastMessageAt: at,
@@ -339,7 +360,109 @@ export class TicketService {
     this.notify([sourceId, targetId], 0);
   }
 
+  /**
+   * An agent corrects (or confirms) a ticket's labels. From then on triage leaves them alone, and the
+   * ticket's first words labelled this way become a training example of the shared model (one per
+   * ticket: a second correction replaces the first).
+   */
+  async correctTriage(p: Principal, ticketId: number, input: { type?: TicketType; category?: string; language?: Language }): Promise<void> {
+    await this.command(p, ticketId, async (m, ticket, events, now) => {
+      const sql = sqlSession(m, this.db.engine);
+      const store = new TicketStore(sql);
+      if (input.category !== undefined && !(await this.deps.triager.isCategory?.(sql, input.category) ?? true)) {
+        throw new UnprocessableError('UNKNOWN_CATEGORY', `category "${input.category}" does not exist or is inactive`, { field: 'category' });
+      }
+      const state = (await store.triageState(ticket.id))!;
+      const next = { type: input.type ?? ticket.type, category: input.category ?? ticket.category, language: input.language ?? ticket.language };
+      const before = { type: ticket.type, category: ticket.category, language: ticket.language };
+      const record = { ...(state.triage ?? {}) };
+      const by = { source: 'agent', code: 'agent.corrected', detail: `set by agent ${p.agentId}` };
+      for (const key of ['type', 'category', 'language'] as const) {
+        if (input[key] === undefined) continue;
+        const old = record[key] as { value?: unknown } | undefined;
+        record[key] = { value: next[key], confidence: 1, reasons: [by], ...(old?.value !== undefined && old.value !== next[key] ? { previous: old } : {}) };
+      }
+      record.confirmedBy = p.agentId;
+      record.confirmedAt = now.toISOString();
+      await sql.run('UPDATE ticket SET type = ?, category = ?, language = ?, labelsConfirmed = 1, triage = ? WHERE id = ?',
+        [next.type, next.category, next.language, JSON.stringify(record), ticket.id]);
+      ticket.type = next.type;
+      ticket.category = next.category;
+      events.push({ type: 'triage.corrected', data: { from: before, to: next, confirmedOnly: before.type === next.type && before.category === next.category && before.language === next.language } });
+      await sql.run('DELETE FROM triage_example WHERE ticketId = ?', [ticket.id]);
+      await sql.run('INSERT INTO triage_example (ticketId, text, type, category, source, agentId, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [ticket.id, trainingText(state.subject, state.firstText), next.type, next.category, 'agent', p.agentId, now]);
+      return 0;
+    });
+    this.deps.onLabelsCorrected?.();
+  }
+
+  /**
+   * When an agent goes offline: their unanswered running tickets in departments that ask for it go
+   * back through assignment (to someone online, or to the shared queue). Each ticket is its own
+   * transaction, re-checked under lock, so a reply sent meanwhile keeps the ticket where it is.
+   */
+  async reassignFrom(agentId: number): Promise<number> {
+    const candidates = await this.db.sqlTx((sql) => sql.rows<{ id: number }>(
+      `SELECT t.id AS id FROM ticket t JOIN department d ON d.id = t.departmentId
+       WHERE t.assigneeId = ? AND d.reassignOnOffline = 1 AND t.status IN ('new', 'open') AND (t.firstResponseAt IS NULL OR t.nextResponseSince IS NOT NULL)
+       ORDER BY t.id`, [agentId]));
+    let moved = 0;
+    for (const { id } of candidates) {
+      const changed = await this.db.sqlTx(async (sql) => {
+        const now = this.deps.clock.now();
+        const [row] = await sql.rows<Record<string, unknown>>(
+          "SELECT id, departmentId, memberId, assigneeId, status, firstResponseAt, nextResponseSince FROM ticket WHERE id = ? FOR UPDATE", [Number(id)]);
+        if (!row || Number(row.assigneeId) !== agentId || !['new', 'open'].includes(String(row.status))) return false;
+        if (row.firstResponseAt !== null && row.nextResponseSince === null) return false;
+        const store = new TicketStore(sql);
+        const next = await this.deps.assigner?.assign(sql, { ticketId: Number(row.id), departmentId: Number(row.departmentId), memberId: Number(row.memberId) }, agentId) ?? null;
+        await store.setAssignee(Number(row.id), next?.agentId ?? null);
+        await this.record(sql, Number(row.id), { type: 'system', id: null }, [{ type: 'assignee.changed', data: { from: agentId, to: next?.agentId ?? null, reason: 'agent_offline', strategy: next?.reason ?? null } }], now);
+        return true;
+      }, { retryOnConflict: true });
+      if (changed) { moved++; this.notify([Number(id)], 0); }
+    }
+    return moved;
+  }
+
   // ── internals ────────────────────────────────────────────────────────────
+
+  /** The agent who already handles the conversation if they work in the department, else the department's strategy. */
+  private async assignNew(sql: SqlSession, store: TicketStore, t: { ticketId: number; departmentId: number; memberId: number }, assignTo: number | undefined): Promise<{ agentId: number; reason: string } | null> {
+    let chosen: { agentId: number; reason: string } | null = null;
+    if (assignTo !== undefined) {
+      const [ok] = await sql.rows('SELECT a.id FROM agent a JOIN agent_department ad ON ad.agentId = a.id AND ad.departmentId = ? WHERE a.id = ? AND a.active = 1', [t.departmentId, assignTo]);
+      if (ok) chosen = { agentId: assignTo, reason: 'handled_by_agent' };
+    }
+    chosen ??= (await this.deps.assigner?.assign(sql, t)) ?? null;
+    if (chosen) await store.setAssignee(t.ticketId, chosen.agentId);
+    return chosen;
+  }
+
+  /**
+   * A member wrote again on a ticket no agent has labelled: classify the first and the new words
+   * together. A label changes only to one at least as confident as before; priority only rises
+   * (an agent lowers it, triage does not).
+   */
+  private async retriage(sql: SqlSession, store: TicketStore, ticketId: number, input: { channel: Channel; text: string; memberTier: Tier; memberId: number; departmentHint?: number }, now: Date, events: PendingEvent[]): Promise<void> {
+    const state = await store.triageState(ticketId);
+    if (!state || state.labelsConfirmed) return;
+    const d = await this.deps.triager.decide(sql, { ...input, subject: state.subject, text: trainingText('', `${state.firstText}\n${input.text}`), ticketId, now });
+    const confidence = (key: 'type' | 'category') => Number((state.triage?.[key] as { confidence?: number } | undefined)?.confidence ?? 0);
+    const conf = (key: 'type' | 'category') => Number((d.record[key] as { confidence?: number } | undefined)?.confidence ?? 0);
+    const next = {
+      type: d.type !== state.type && conf('type') >= confidence('type') ? d.type : state.type,
+      category: d.category !== state.category && conf('category') >= confidence('category') ? d.category : state.category,
+      priority: PRIORITIES.indexOf(d.priority) > PRIORITIES.indexOf(state.priority) ? d.priority : state.priority,
+    };
+    const changes: Record<string, { from: string; to: string }> = {};
+    for (const key of ['type', 'category', 'priority'] as const) if (next[key] !== state[key]) changes[key] = { from: state[key], to: next[key] };
+    const record = mergeRecord(state.triage, d, next);
+    await store.updateTriage(ticketId, { ...next, language: d.language, triage: record });
+    if (changes.type || changes.category) events.push({ type: 'triage.updated', data: { changes, reason: 'member_message' } });
+    if (changes.priority) events.push({ type: 'priority.changed', data: { from: changes.priority.from, to: changes.priority.to, reason: 'triage' } });
+  }
 
   /** Load → check visibility → mutate → persist the changed fields and the events, in one transaction. */
   private async command(
@@ -428,12 +551,13 @@ export class TicketService {
   }
 
   /**
-   * The channel's department if it exists, else the default one. Cached briefly: this runs for every
+   * The first of the hints (triage's department, the channel's) that exists, else the default one. Cached briefly: this runs for every
    * new ticket, and departments change rarely (a new default applies within seconds).
    */
-  private async routeDepartment(store: TicketStore, hint: number | undefined): Promise<number> {
+  private async routeDepartment(store: TicketStore, hints: Array<number | null | undefined>): Promise<number> {
     const now = Date.now();
-    if (hint !== undefined) {
+    for (const hint of hints) {
+      if (hint === undefined || hint === null) continue;
       if ((this.knownDepartments.get(hint) ?? 0) > now) return hint;
       if (await store.departmentExists(hint)) {
         this.knownDepartments.set(hint, now + 30_000);
@@ -493,6 +617,22 @@ export class TicketService {
       // A listener's failure must not turn a committed change into an error for the caller.
     }
   }
+}
+
+/** What the model learns from a ticket: its subject and the member's first words, bounded. */
+function trainingText(subject: string, text: string): string {
+  const s = subject && !text.startsWith(subject) ? `${subject}\n${text}` : text;
+  return s.slice(0, 4_000);
+}
+
+/** The stored triage after a re-triage: the new result, keeping the labels that did not change as they were. */
+function mergeRecord(old: Record<string, unknown> | null, d: TriageDecision, kept: { type: string; category: string; priority: string }): Record<string, unknown> {
+  const record: Record<string, unknown> = { ...d.record };
+  for (const key of ['type', 'category', 'priority'] as const) {
+    const fresh = d.record[key] as { value?: unknown } | undefined;
+    if (fresh?.value !== kept[key] && old?.[key] !== undefined) record[key] = old[key];
+  }
+  return record;
 }
 
 function subjectOf(subject: string | undefined, text: string): string {

@@ -19,6 +19,7 @@ export interface ThreadTicket {
 export interface NewTicket {
   channel: Channel; memberId: number; departmentId: number; subject: string;
   type: TicketType; category: string; priority: Priority; triage: Record<string, unknown> | null; lastMessageAt: Date;
+  language?: string | null; tags?: string[];
 }
 
 export interface NewMessage {
@@ -87,9 +88,10 @@ export class TicketStore {
 
   async insertTicket(t: NewTicket, now: Date): Promise<ThreadTicket> {
     const { insertId } = await this.sql.run(
-      'INSERT INTO ticket (type, category, priority, status, channel, memberId, departmentId, subject, tags, triage, lastMessageAt, createdAt, updatedAt) '
-        + "VALUES (?, ?, ?, 'new', ?, ?, ?, ?, '[]', ?, ?, ?, ?)",
-      [t.type, t.category, t.priority, t.channel, t.memberId, t.departmentId, t.subject, t.triage ? JSON.stringify(t.triage) : null, t.lastMessageAt, now, now]);
+      'INSERT INTO ticket (type, category, priority, status, channel, memberId, departmentId, subject, tags, triage, language, lastMessageAt, createdAt, updatedAt) '
+        + "VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      [t.type, t.category, t.priority, t.channel, t.memberId, t.departmentId, t.subject, JSON.stringify(t.tags ?? []),
+        t.triage ? JSON.stringify(t.triage) : null, t.language ?? null, t.lastMessageAt, now, now]);
     const number = formatTicketNumber(insertId);
     await this.sql.run('UPDATE ticket SET number = ? WHERE id = ?', [number, insertId]);
     return { id: insertId, number, status: 'new', memberId: t.memberId, mergedIntoId: null, lastMessageAt: t.lastMessageAt, solvedAt: null };
@@ -103,6 +105,27 @@ export class TicketStore {
         msg.text, msg.html, msg.externalId, msg.deliveryState ?? null, msg.meta ? JSON.stringify(msg.meta) : null,
         msg.attachments?.length ? JSON.stringify(msg.attachments) : null, msg.rfcMessageId ?? null, msg.createdAt]);
     return insertId;
+  }
+
+  /** What re-triage of a continued ticket needs: its labels, and the member's first words on it. */
+  async triageState(id: number): Promise<{ type: TicketType; category: string; priority: Priority; labelsConfirmed: boolean; triage: Record<string, unknown> | null; subject: string; departmentId: number; firstText: string } | null> {
+    const [row] = await this.sql.rows<Record<string, unknown>>('SELECT type, category, priority, labelsConfirmed, triage, subject, departmentId FROM ticket WHERE id = ?', [id]);
+    if (!row) return null;
+    const [first] = await this.sql.rows<{ text: string }>("SELECT text FROM message WHERE ticketId = ? AND direction = 'inbound' ORDER BY id LIMIT 1", [id]);
+    return {
+      type: row.type as TicketType, category: String(row.category), priority: row.priority as Priority, labelsConfirmed: Boolean(Number(row.labelsConfirmed)),
+      triage: typeof row.triage === 'string' ? JSON.parse(row.triage) : (row.triage as Record<string, unknown> | null) ?? null,
+      subject: String(row.subject), departmentId: Number(row.departmentId), firstText: first?.text ?? '',
+    };
+  }
+
+  async updateTriage(id: number, t: { type: TicketType; category: string; priority: Priority; language: string | null; triage: Record<string, unknown> }): Promise<void> {
+    await this.sql.run('UPDATE ticket SET type = ?, category = ?, priority = ?, language = ?, triage = ? WHERE id = ?',
+      [t.type, t.category, t.priority, t.language, JSON.stringify(t.triage), id]);
+  }
+
+  async setAssignee(id: number, agentId: number | null): Promise<void> {
+    await this.sql.run('UPDATE ticket SET assigneeId = ? WHERE id = ?', [agentId, id]);
   }
 
   async touchTicket(id: number, status: TicketStatus, lastMessageAt: Date, now: Date, reopened = false): Promise<void> {

@@ -1,29 +1,40 @@
+import type { SqlSession } from '../db/sql-session.js';
 import type { Channel, Priority, Tier, TicketType } from '../domain.js';
-import { DEFAULT_CATEGORY } from '../domain.js';
+import type { Language } from './engine/types.js';
 
 export interface TriageInput {
   channel: Channel;
   subject: string;
   text: string;
   memberTier: Tier;
+  memberId: number;
+  /** The department the channel pointed at (a mailbox's); rules may test it. */
+  departmentHint?: number;
+  /** The ticket being re-triaged (its own row is not a "repeat contact"). */
+  ticketId?: number;
+  now: Date;
 }
 
-export interface TriageResult {
+export interface TriageDecision {
   type: TicketType;
   category: string;
   priority: Priority;
-  /** Where the labels came from; shown to agents beside the ticket. */
-  reasons: string[];
+  language: Language;
+  tags: string[];
+  /** Where triage routes the ticket (a rule's department, else the category's); null: the channel's or the default one. */
+  departmentId: number | null;
+  /** The full result with confidences and reasons, stored on the ticket and shown in the API. */
+  record: Record<string, unknown>;
 }
 
 /**
- * The seam where classification plugs into ingest (triage issue). Until a real classifier is
- * configured, tickets get the documented defaults and say so in their reasons.
+ * The seam where classification plugs into ingest (ARCHITECTURE §2 step 4). It runs inside the
+ * ingest transaction; `prepare` runs before it, outside, so that refreshing the shared model never
+ * holds a transaction open.
  */
 export interface Triager {
-  triage(input: TriageInput): Promise<TriageResult> | TriageResult;
+  prepare?(): Promise<void>;
+  decide(sql: SqlSession, input: TriageInput): Promise<TriageDecision> | TriageDecision;
+  /** Whether a category may be set on a ticket (exists and is active). */
+  isCategory?(sql: SqlSession, key: string): Promise<boolean>;
 }
-
-export const defaultTriager: Triager = {
-  triage: () => ({ type: 'enquiry', category: DEFAULT_CATEGORY, priority: 'normal', reasons: ['defaults: no classifier configured'] }),
-};

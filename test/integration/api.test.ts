@@ -80,7 +80,7 @@ for (const engine of ENGINES) {
         const writes = routeSpecs.filter((r) => r.method !== 'get' && r.body);
         expect(writes.length).to.be.greaterThan(10);
         for (const r of writes) {
-          const path = '/api' + r.path.replace(':id', String(t.ticketId));
+          const path = '/api' + r.path.replace(':id', String(t.ticketId)).replace(':key', 'other');
           const res = r.bodyType
             ? await w.api(r.method.toUpperCase(), path, { token: w.admin.token, raw: '', contentType: r.bodyType })
             : await w.api(r.method.toUpperCase(), path, { token: w.admin.token, body: { unexpectedField: ['?'] } });

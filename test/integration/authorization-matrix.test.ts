@@ -20,7 +20,7 @@ import { inbound, startWorld, TEST_PASSWORD, type TestWorld } from '../helpers/h
 type Caller = Exclude<Role, never> | 'none';
 type Scope = 'own' | 'otherStore' | 'otherDept';
 
-interface Fixture { message: number; mailbox: number; mailboxAddress: string; ticket: number; member: number; agent: number; department: number; grant: number; mergeTarget: number; freshDepartment: number; calendar: number; policy: number; n: number }
+interface Fixture { message: number; mailbox: number; mailboxAddress: string; ticket: number; member: number; agent: number; department: number; grant: number; mergeTarget: number; freshDepartment: number; calendar: number; policy: number; rule: number; category: string; n: number }
 interface Case {
   /** The resource in the path: tickets and members are scoped by store and department; the rest by department; none → unscoped. */
   scoped: 'ticket' | 'member' | 'department' | 'grant' | 'agent' | 'none';
@@ -88,6 +88,22 @@ const CASES: Record<string, Case> = {
   'get /calendars/:id': { scoped: 'none', path: (f) => `/api/calendars/${f.calendar}` },
   'patch /calendars/:id': { scoped: 'none', path: (f) => `/api/calendars/${f.calendar}`, body: () => ({ definition: { timezone: 'Europe/Berlin', alwaysOpen: true } }) },
   'delete /calendars/:id': { scoped: 'none', path: (f) => `/api/calendars/${f.calendar}` },
+  'post /triage/classify': { scoped: 'none', body: () => ({ text: '我要退款 I want a refund' }) },
+  'post /tickets/:id/triage': { scoped: 'ticket', hidden: TICKET_HIDDEN, body: () => ({ type: 'complaint' }) },
+  'get /triage/rules': { scoped: 'none' },
+  'post /triage/rules': { scoped: 'none', body: (f) => ({ name: `Rule ${f.n}`, match: { keywords: [`matrix${f.n}`] }, actions: { priority: 'high' } }) },
+  'put /triage/rules/order': { scoped: 'none', body: async (_f, w) => ({ ids: (await w.services.triageAdmin.listRules()).map((r) => r.id).reverse() }) },
+  'get /triage/rules/:id': { scoped: 'none', path: (f) => `/api/triage/rules/${f.rule}` },
+  'patch /triage/rules/:id': { scoped: 'none', path: (f) => `/api/triage/rules/${f.rule}`, body: () => ({ enabled: false }) },
+  'delete /triage/rules/:id': { scoped: 'none', path: (f) => `/api/triage/rules/${f.rule}` },
+  'get /categories': { scoped: 'none' },
+  'post /categories': { scoped: 'none', body: (f) => ({ key: `matrix_new_${f.n}`, labelZh: '新类别', labelEn: 'New category' }) },
+  'patch /categories/:key': { scoped: 'none', path: (f) => `/api/categories/${f.category}`, body: () => ({ labelEn: 'Renamed' }) },
+  'get /triage/settings': { scoped: 'none' },
+  'patch /triage/settings': { scoped: 'none', body: () => ({ negativeBoost: 1 }) },
+  'get /triage/model': { scoped: 'none' },
+  'post /triage/examples': { scoped: 'none', body: (f) => ({ examples: [{ text: `matrix example ${f.n}`, type: 'enquiry' }] }) },
+  'put /agents/me/presence': { scoped: 'none', body: () => ({ presence: 'away' }) },
   'get /sla-policies': { scoped: 'none' },
   'post /sla-policies': { scoped: 'none', body: (f) => ({ name: `New policy ${f.n}`, resolutionMinutes: 480 }) },
   'get /sla-policies/:id': { scoped: 'none', path: (f) => `/api/sla-policies/${f.policy}` },
@@ -148,7 +164,9 @@ for (const engine of ENGINES) {
       const calendar = (await w.services.slaAdmin.saveCalendar(null, { name: `Calendar ${n}`, definition: { timezone: 'Asia/Shanghai', alwaysOpen: true } })).id;
       // Inactive: a fixture's policy must not change the SLA of every other fixture's tickets.
       const policy = (await w.services.slaAdmin.savePolicy(null, { name: `Policy ${n}`, firstResponseMinutes: 60, active: false })).id;
-      return { calendar, policy, message: ticket.messageId, mailbox, mailboxAddress, ticket: ticket.ticketId, member: member.id, agent: own ? w.agentA.agentId : w.agentB.agentId, department: own ? w.deptA : w.deptB, grant: grant!.id, mergeTarget: mergeTarget.ticketId, freshDepartment, n };
+      const rule = (await w.services.triageAdmin.createRule({ name: `Fixture rule ${n}`, match: { keywords: [`fixture${n}`] }, actions: { tags: ['fixture'] } })).id;
+      const category = (await w.services.triageAdmin.createCategory(`matrix_${n}`, { labelZh: '测试', labelEn: 'Fixture' })).key;
+      return { rule, category, calendar, policy, message: ticket.messageId, mailbox, mailboxAddress, ticket: ticket.ticketId, member: member.id, agent: own ? w.agentA.agentId : w.agentB.agentId, department: own ? w.deptA : w.deptB, grant: grant!.id, mergeTarget: mergeTarget.ticketId, freshDepartment, n };
     };
 
     it('has a case for every route in the route table', () => {

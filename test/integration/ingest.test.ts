@@ -131,7 +131,7 @@ for (const engine of ENGINES) {
 
     it('writes ticket, message and events in one transaction: a failure leaves nothing behind', async () => {
       const before = { tickets: await count(Ticket), messages: await count(Message) };
-      const failing = { triage: () => { throw new Error('classifier crashed'); } };
+      const failing = { decide: () => { throw new Error('classifier crashed'); } };
       const { TicketService } = await import('../../server/tickets/ticket.service.js');
       const svc = new TicketService({ db: w.services.db, members: w.services.members, clock: w.services.clock, triager: failing, sendsText: () => false });
       let caught: unknown;

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { ROLES, type Role } from '../../domain.js';
+import { PRESENCES, ROLES, type Presence, type Role } from '../../domain.js';
 
 @Entity('agent')
 @Index('IDX_agent_email', ['email'], { unique: true })
@@ -15,6 +15,11 @@ export class Agent {
   @Column({ type: 'varchar', length: 10, default: 'zh-CN' }) locale: string;
   /** Slack member id (U…): whose clicks on Acknowledge / Take over act as this agent, and where direct alerts go. */
   @Column({ type: 'varchar', length: 32, nullable: true }) slackUserId: string | null;
+  /** online: takes assignments; away/offline: does not. Set by the console (realtime issue) or the API. */
+  @Column({ type: 'simple-enum', enum: PRESENCES, default: 'offline' }) presence: Presence;
+  @Column({ type: 'datetime', precision: 3, nullable: true }) presenceAt: Date | null;
+  /** Most tickets with a running SLA clock this agent is given by least-loaded assignment; null: no limit. */
+  @Column({ type: 'integer', nullable: true }) capacity: number | null;
   /** Bumped to revoke every token issued before (logout, admin revocation, password change). */
   @Column({ type: 'integer', default: 0 }) tokenVersion: number;
   @CreateDateColumn() createdAt: Date;

@@ -1,3 +1,4 @@
+import { ASSIGNMENT_STRATEGIES, type AssignmentStrategyName } from '../../domain.js';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** One escalation level: who is told, and how long they have to acknowledge before the next level is. */
@@ -16,6 +17,12 @@ export class Department {
   @Column({ type: 'integer', nullable: true }) calendarId: number | null;
   /** Escalation levels after a breach: level 1 first (null/empty: the head alone). */
   @Column({ type: 'simple-json', nullable: true }) escalationChain: EscalationLevel[] | null;
+  /** How new tickets get an assignee (server/routing): manual (shared queue), round_robin, least_loaded. */
+  @Column({ type: 'simple-enum', enum: ASSIGNMENT_STRATEGIES, default: 'manual' }) assignmentStrategy: AssignmentStrategyName;
+  /** When an agent goes offline, their unanswered tickets here go back through assignment. */
+  @Column({ type: 'boolean', default: false }) reassignOnOffline: boolean;
+  /** Round-robin cursor: the agent who got the last ticket. */
+  @Column({ type: 'integer', nullable: true }) lastAssignedAgentId: number | null;
   /** Tickets whose channel gives no department land here. Exactly one department carries it. */
   @Column({ type: 'boolean', default: false }) isDefault: boolean;
   @CreateDateColumn() createdAt: Date;

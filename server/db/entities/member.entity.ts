@@ -9,6 +9,8 @@ export class Member {
   @Column({ type: 'varchar', length: 120, nullable: true }) name: string | null;
   @Column({ type: 'simple-enum', enum: TIERS, default: 'standard' }) tier: Tier;
   @Column({ type: 'varchar', length: 64, nullable: true }) homeStore: string | null;
+  /** The member's own agent (high tiers): new tickets go to them while they are online. */
+  @Column({ type: 'integer', nullable: true }) dedicatedAgentId: number | null;
   /** This member's data key, wrapped (AES-256-GCM) by the master key. Destroying it erases the PII. */
   @Column({ type: 'varchar', length: 255 }) wrappedKey: string;
   /** Which master key wrapped `wrappedKey`: rotation re-wraps the rows that are not on the current one. */

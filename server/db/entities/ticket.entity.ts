@@ -27,6 +27,10 @@ export class Ticket {
   @Column({ type: 'simple-json' }) tags: string[];
   /** Triage output with reasons (triage issue); null until a classifier has run. */
   @Column({ type: 'simple-json', nullable: true }) triage: Record<string, unknown> | null;
+  /** Detected language of the member's words: zh-Hans | zh-Hant | en | other. */
+  @Column({ type: 'varchar', length: 8, nullable: true }) language: string | null;
+  /** An agent set or confirmed type/category: triage no longer changes them, and the labels trained the model. */
+  @Column({ type: 'boolean', default: false }) labelsConfirmed: boolean;
   @Column({ type: 'integer', nullable: true }) mergedIntoId: number | null;
   @Column({ type: 'datetime', precision: 3, nullable: true }) firstResponseAt: Date | null;
   @Column({ type: 'datetime', precision: 3 }) lastMessageAt: Date;

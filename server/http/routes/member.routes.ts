@@ -8,10 +8,11 @@ import type { RevealField } from '../../members/member-privacy.service.js';
 import type { Services } from '../../services.js';
 import { defineRoute, idParams, int, nullable, obj, oneOf, pageQuery, str, text, type ApiServices } from '../api.js';
 
-interface MemberBody { name?: string | null; tier?: Tier; homeStore?: string | null; email?: string | null; phone?: string | null; wechat?: string | null; webchat?: string | null }
+interface MemberBody { name?: string | null; tier?: Tier; homeStore?: string | null; dedicatedAgentId?: number | null; email?: string | null; phone?: string | null; wechat?: string | null; webchat?: string | null }
 
 const memberBody = obj({
   name: nullable(text(120)), tier: oneOf(TIERS), homeStore: nullable(text(64)),
+  dedicatedAgentId: nullable(int({ description: 'the member\'s own agent: their new tickets go to them while online' })),
   email: nullable(str({ maxLength: 254 })), phone: nullable(str({ maxLength: 40 })),
   wechat: nullable(str({ maxLength: 190 })), webchat: nullable(str({ maxLength: 190 })),
 });
@@ -33,7 +34,7 @@ export function parseReveal(q: { reveal?: string; reason?: string }): { fields: 
 function toInput(b: MemberBody): MemberInput {
   const identities: MemberInput['identities'] = {};
   for (const kind of IDENTITY_KINDS) if (b[kind] !== undefined) identities[kind] = b[kind];
-  return { name: b.name, tier: b.tier, homeStore: b.homeStore, identities };
+  return { name: b.name, tier: b.tier, homeStore: b.homeStore, dedicatedAgentId: b.dedicatedAgentId, identities };
 }
 
 /** A store-bound agent keeps members inside their stores. */

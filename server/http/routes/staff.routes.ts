@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import type { AgentInput } from '../../agents/agent.service.js';
 import { canManageDepartment } from '../../agents/principal.js';
 import type { DepartmentInput } from '../../departments/department.service.js';
-import { ROLES } from '../../domain.js';
+import { ASSIGNMENT_STRATEGIES, ROLES } from '../../domain.js';
 import { ForbiddenError, NotFoundError } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { defineRoute, idParams, int, nullable, obj, oneOf, str, text, type ApiServices } from '../api.js';
@@ -16,11 +16,14 @@ const agentFields = {
   departmentIds: { type: 'array', items: int(), maxItems: 100, uniqueItems: true },
   stores: { type: 'array', items: text(64), maxItems: 200, uniqueItems: true },
   slackUserId: nullable(str({ pattern: '^[UW][A-Z0-9]{2,30}$', description: 'Slack member id: their Acknowledge/Take over clicks act as this agent' })),
+  capacity: nullable({ type: 'integer', minimum: 0, maximum: 1000, description: 'most tickets with a running SLA clock least-loaded assignment gives them; null: no limit' }),
 };
 const departmentFields = {
   name: text(120), headAgentId: nullable(int()), email: nullable(str({ format: 'email', maxLength: 190 })),
   slackChannel: nullable(text(120, { pattern: '^(#[a-z0-9_-]{1,80}|[A-Z0-9]{2,30})$', description: 'Slack channel (id C… or #name) for level-1 SLA alerts' })), isDefault: { type: 'boolean' },
   calendarId: nullable(int({ description: 'business calendar of the SLA clocks; null: 24×7' })),
+  assignmentStrategy: { ...oneOf(ASSIGNMENT_STRATEGIES), description: 'manual: shared queue; round_robin: online agents take turns; least_loaded: the online agent with the fewest running tickets, within capacity' },
+  reassignOnOffline: { type: 'boolean', description: 'an agent going offline hands their unanswered tickets back to assignment' },
   escalationChain: nullable({
     type: 'array', maxItems: 10,
     description: 'Escalation levels after a breach, level 1 first: who is told, and minutes they have to acknowledge before the next level is told. Empty: the head alone.',
@@ -54,6 +57,11 @@ export function staffRoutes(r: Router, auth: ApiServices, s: Services): void {
   }, async ({ principal, params, body }) => {
     const agent = await s.agents.update(params.id, body, principal.agentId);
     s.slaConfig.invalidate();
+    // A deactivated agent takes no more tickets and hands back the unanswered ones where departments ask for it.
+    if (body.active === false && agent.presence !== 'offline') {
+      await s.presence.set(agent.id, 'offline');
+      return s.agents.get(agent.id);
+    }
     return agent;
   });
 

@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { CHANNELS, PRIORITIES, TICKET_STATUSES, type Channel, type Priority, type TicketStatus } from '../../domain.js';
+import { CHANNELS, PRIORITIES, TICKET_STATUSES, TICKET_TYPES, type Channel, type Priority, type TicketStatus, type TicketType } from '../../domain.js';
 import type { Services } from '../../services.js';
 import { TICKET_SORTS, type TicketSort } from '../../tickets/ticket.queries.js';
 import { parseReveal, revealQuery } from './member.routes.js';
@@ -14,6 +14,7 @@ type Id = { id: number };
 export function ticketRoutes(r: Router, auth: ApiServices, s: Services): void {
   defineRoute<Record<string, never>, {
     status?: TicketStatus[]; departmentId?: number; assigneeId?: string; memberId?: number; channel?: Channel; priority?: Priority;
+    type?: TicketType; category?: string; language?: string;
     q?: string; sort: TicketSort; cursor?: string; limit: number;
   }, never>(r, auth, {
     method: 'get', path: '/tickets', tag: 'tickets',
@@ -21,7 +22,8 @@ export function ticketRoutes(r: Router, auth: ApiServices, s: Services): void {
     query: obj({
       status: { type: 'array', items: oneOf(TICKET_STATUSES), maxItems: 7 },
       departmentId: int(), assigneeId: str({ pattern: '^([0-9]+|me|none)$' }), memberId: int(),
-      channel: oneOf(CHANNELS), priority: oneOf(PRIORITIES), q: str({ maxLength: 200 }),
+      channel: oneOf(CHANNELS), priority: oneOf(PRIORITIES), type: oneOf(TICKET_TYPES), category: str({ maxLength: 64 }),
+      language: oneOf(['zh-Hans', 'zh-Hant', 'en', 'other']), q: str({ maxLength: 200 }),
       sort: { ...oneOf(TICKET_SORTS), default: '-updatedAt' }, ...pageQuery,
     }),
   }, ({ principal, query }) => s.queries.list(principal, {

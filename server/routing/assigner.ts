@@ -1,0 +1,66 @@
+import type { SqlSession } from '../db/sql-session.js';
+import type { AssignmentStrategyName } from '../domain.js';
+import { STRATEGIES, type AgentSlot } from './strategies.js';
+
+export interface Assignment {
+  agentId: number;
+  /** dedicated_agent | round_robin | least_loaded */
+  reason: string;
+}
+
+/** Tickets that count against an agent's capacity: those whose resolution clock runs (pending and on hold pause it). */
+const RUNNING = "('new', 'open')";
+
+/**
+ * Picks the assignee of a ticket inside the transaction that creates (or frees) it. The department
+ * row and then the candidate agents' rows are locked, in that order on every path, so concurrent
+ * ingests see each other's assignments and never push an agent past capacity — also when the agent
+ * works in several departments.
+ */
+export class Assigner {
+  async assign(sql: SqlSession, t: { ticketId: number; departmentId: number; memberId: number }, exclude: number | null = null): Promise<Assignment | null> {
+    const dedicated = await this.dedicatedAgent(sql, t.memberId, t.departmentId, exclude);
+    if (dedicated !== null) return { agentId: dedicated, reason: 'dedicated_agent' };
+    const [dept] = await sql.rows<{ assignmentStrategy: AssignmentStrategyName }>('SELECT assignmentStrategy FROM department WHERE id = ?', [t.departmentId]);
+    if (!dept || dept.assignmentStrategy === 'manual') return null;
+    const [locked] = await sql.rows<{ assignmentStrategy: AssignmentStrategyName; lastAssignedAgentId: number | null }>(
+      'SELECT assignmentStrategy, lastAssignedAgentId FROM department WHERE id = ? FOR UPDATE', [t.departmentId]);
+    const strategy = STRATEGIES[locked?.assignmentStrategy ?? 'manual'] ?? STRATEGIES.manual;
+    if (strategy.name === 'manual') return null;
+    const slots = await this.slots(sql, t.departmentId, exclude);
+    const agentId = strategy.pick(slots, locked!.lastAssignedAgentId === null ? null : Number(locked!.lastAssignedAgentId));
+    if (agentId === null) return null;
+    await sql.run('UPDATE department SET lastAssignedAgentId = ? WHERE id = ?', [agentId, t.departmentId]);
+    return { agentId, reason: strategy.name };
+  }
+
+  /** The member's own agent, when they are online, active and work in the ticket's department. Capacity does not apply to them. */
+  private async dedicatedAgent(sql: SqlSession, memberId: number, departmentId: number, exclude: number | null): Promise<number | null> {
+    const [row] = await sql.rows<{ id: number }>(
+      `SELECT a.id AS id FROM member mb JOIN agent a ON a.id = mb.dedicatedAgentId
+       JOIN agent_department ad ON ad.agentId = a.id AND ad.departmentId = ?
+       WHERE mb.id = ? AND a.active = 1 AND a.presence = 'online' AND a.role <> 'analyst'`, [departmentId, memberId]);
+    return row && Number(row.id) !== exclude ? Number(row.id) : null;
+  }
+
+  private async slots(sql: SqlSession, departmentId: number, exclude: number | null): Promise<AgentSlot[]> {
+    const agents = await sql.rows<{ id: number; capacity: number | null }>(
+      `SELECT a.id AS id, a.capacity AS capacity FROM agent a JOIN agent_department ad ON ad.agentId = a.id
+       WHERE ad.departmentId = ? AND a.active = 1 AND a.presence = 'online' AND a.role <> 'analyst' ORDER BY a.id`, [departmentId]);
+    const ids = agents.map((a) => Number(a.id)).filter((id) => id !== exclude);
+    if (!ids.length) return [];
+    const marks = ids.map(() => '?').join(', ');
+    // Lock the candidates (id order: no deadlock between two ingests) and re-read who is still online and their limits.
+    const current = await sql.rows<{ id: number; capacity: number | null; presence: string; active: number | boolean }>(
+      `SELECT id, capacity, presence, active FROM agent WHERE id IN (${marks}) ORDER BY id FOR UPDATE`, ids);
+    const loads = await sql.rows<{ assigneeId: number; n: number }>(
+      `SELECT assigneeId, COUNT(*) AS n FROM ticket WHERE assigneeId IN (${marks}) AND status IN ${RUNNING} GROUP BY assigneeId`, ids);
+    const load = new Map(loads.map((l) => [Number(l.assigneeId), Number(l.n)]));
+    return current.map((a) => ({
+      agentId: Number(a.id),
+      online: a.presence === 'online' && Boolean(Number(a.active)),
+      load: load.get(Number(a.id)) ?? 0,
+      capacity: a.capacity === null ? null : Number(a.capacity),
+    }));
+  }
+}
