@@ -62,6 +62,8 @@ export interface Services {
   triage: TriageService;
   triageAdmin: TriageAdminService;
   presence: PresenceService;
+  /** Department assignment strategies are cached briefly; an edit here clears them. */
+  assigner: Assigner;
 }
 
 export interface ServiceOptions {
@@ -141,8 +143,9 @@ export function buildServices(o: ServiceOptions): Services {
   };
 
   const triage = new TriageService({ db: o.db, log: o.log });
+  const assigner = new Assigner();
   const tickets = new TicketService({
-    db: o.db, members, clock: o.clock, triager: o.triager ?? triage, assigner: new Assigner(),
+    db: o.db, members, clock: o.clock, triager: o.triager ?? triage, assigner,
     onLabelsCorrected: () => { void triage.syncModel(true); },
     sendsText: (c) => channels.get(c)?.describe().sendsText ?? false,
     onEvents: (sql, ticketId, events, now) => sla.onTicketEvents(sql, ticketId, events, now),
@@ -154,7 +157,7 @@ export function buildServices(o: ServiceOptions): Services {
     },
   });
   return {
-    triage, triageAdmin: new TriageAdminService(o.db, triage),
+    triage, triageAdmin: new TriageAdminService(o.db, triage), assigner,
     presence: new PresenceService({ db: o.db, clock: o.clock, tickets, log: o.log }),
     files, slaConfig, sla, slaScheduler, notifications, ackLinks,
     slaAdmin: new SlaAdminService({ db: o.db, config: slaConfig, onChange: afterAdminChange }),

@@ -20,7 +20,7 @@ export interface MemberInput {
 }
 
 /** What ingest needs to know of a member. */
-export interface MemberRef { id: number; tier: Tier }
+export interface MemberRef { id: number; tier: Tier; dedicatedAgentId?: number | null }
 
 export interface MemberView {
   id: number;
@@ -70,10 +70,10 @@ export class MemberService {
   async resolveOrCreate(sql: SqlSession, from: { kind: IdentityKind; value: string; name?: string }): Promise<{ member: MemberRef; created: boolean }> {
     const value = normaliseIdentity(from.kind, from.value);
     const blindIndex = this.vault.blindIndex(from.kind, value);
-    const [hit] = await sql.rows<{ id: number; tier: Tier }>(
-      'SELECT mb.id AS id, mb.tier AS tier FROM member_identity mi JOIN member mb ON mb.id = mi.memberId WHERE mi.kind = ? AND mi.blindIndex = ? FOR UPDATE',
+    const [hit] = await sql.rows<{ id: number; tier: Tier; dedicatedAgentId: number | null }>(
+      'SELECT mb.id AS id, mb.tier AS tier, mb.dedicatedAgentId AS dedicatedAgentId FROM member_identity mi JOIN member mb ON mb.id = mi.memberId WHERE mi.kind = ? AND mi.blindIndex = ? FOR UPDATE',
       [from.kind, blindIndex]);
-    if (hit) return { member: { id: Number(hit.id), tier: hit.tier }, created: false };
+    if (hit) return { member: { id: Number(hit.id), tier: hit.tier, dedicatedAgentId: hit.dedicatedAgentId === null ? null : Number(hit.dedicatedAgentId) }, created: false };
     const { dataKey, wrapped, keyId } = this.vault.newDataKey();
     const { insertId } = await sql.run('INSERT INTO member (name, tier, homeStore, wrappedKey, keyId) VALUES (?, ?, ?, ?, ?)',
       [from.name?.slice(0, 120) ?? null, 'standard', null, wrapped, keyId]);

@@ -18,11 +18,22 @@ const RUNNING = "('new', 'open')";
  * works in several departments.
  */
 export class Assigner {
-  async assign(sql: SqlSession, t: { ticketId: number; departmentId: number; memberId: number }, exclude: number | null = null): Promise<Assignment | null> {
-    const dedicated = await this.dedicatedAgent(sql, t.memberId, t.departmentId, exclude);
-    if (dedicated !== null) return { agentId: dedicated, reason: 'dedicated_agent' };
-    const [dept] = await sql.rows<{ assignmentStrategy: AssignmentStrategyName }>('SELECT assignmentStrategy FROM department WHERE id = ?', [t.departmentId]);
-    if (!dept || dept.assignmentStrategy === 'manual') return null;
+  /** Each department's strategy, kept briefly: most departments are manual, and this runs for every new ticket. */
+  private readonly strategies = new Map<number, { name: AssignmentStrategyName; until: number }>();
+
+  constructor(private readonly ttlMs = 5_000) {}
+
+  invalidate(): void {
+    this.strategies.clear();
+  }
+
+  /** `t.dedicatedAgentId`: the member's own agent, if they have one (read with the member). */
+  async assign(sql: SqlSession, t: { ticketId: number; departmentId: number; memberId: number; dedicatedAgentId?: number | null }, exclude: number | null = null): Promise<Assignment | null> {
+    if (t.dedicatedAgentId) {
+      const dedicated = await this.dedicatedAgent(sql, t.memberId, t.departmentId, exclude);
+      if (dedicated !== null) return { agentId: dedicated, reason: 'dedicated_agent' };
+    }
+    if ((await this.strategyOf(sql, t.departmentId)) === 'manual') return null;
     const [locked] = await sql.rows<{ assignmentStrategy: AssignmentStrategyName; lastAssignedAgentId: number | null }>(
       'SELECT assignmentStrategy, lastAssignedAgentId FROM department WHERE id = ? FOR UPDATE', [t.departmentId]);
     const strategy = STRATEGIES[locked?.assignmentStrategy ?? 'manual'] ?? STRATEGIES.manual;
@@ -32,6 +43,15 @@ export class Assigner {
     if (agentId === null) return null;
     await sql.run('UPDATE department SET lastAssignedAgentId = ? WHERE id = ?', [agentId, t.departmentId]);
     return { agentId, reason: strategy.name };
+  }
+
+  private async strategyOf(sql: SqlSession, departmentId: number): Promise<AssignmentStrategyName> {
+    const cached = this.strategies.get(departmentId);
+    if (cached && cached.until > Date.now()) return cached.name;
+    const [dept] = await sql.rows<{ assignmentStrategy: AssignmentStrategyName }>('SELECT assignmentStrategy FROM department WHERE id = ?', [departmentId]);
+    const name = dept?.assignmentStrategy ?? 'manual';
+    this.strategies.set(departmentId, { name, until: Date.now() + this.ttlMs });
+    return name;
   }
 
   /** The member's own agent, when they are online, active and work in the ticket's department. Capacity does not apply to them. */

@@ -109,7 +109,7 @@ export class TicketService {
           language: triage.language, routedBy: departmentId === triage.departmentId ? (triage.record.route as { reason?: string } | undefined)?.reason ?? null : null,
           followUpOf: thread.followUpOf,
         } });
-        const assignment = await this.assignNew(sql, store, { ticketId: ticket.id, departmentId, memberId: member.id }, msg.assignTo);
+        const assignment = await this.assignNew(sql, store, { ticketId: ticket.id, departmentId, memberId: member.id, dedicatedAgentId: member.dedicatedAgentId }, msg.assignTo);
         if (assignment) events.push({ type: 'assignee.changed', data: { from: null, to: assignment.agentId, reason: assignment.reason } });
       } else if (ticket.status === 'solved') {
         events.push({ type: 'status.changed', data: { from: 'solved', to: 'open', reason: 'member_replied_within_reopen_window' } });
@@ -412,11 +412,14 @@ export class TicketService {
       const changed = await this.db.sqlTx(async (sql) => {
         const now = this.deps.clock.now();
         const [row] = await sql.rows<Record<string, unknown>>(
-          "SELECT id, departmentId, memberId, assigneeId, status, firstResponseAt, nextResponseSince FROM ticket WHERE id = ? FOR UPDATE", [Number(id)]);
+          'SELECT id, departmentId, memberId, assigneeId, status, firstResponseAt, nextResponseSince FROM ticket WHERE id = ? FOR UPDATE', [Number(id)]);
         if (!row || Number(row.assigneeId) !== agentId || !['new', 'open'].includes(String(row.status))) return false;
         if (row.firstResponseAt !== null && row.nextResponseSince === null) return false;
         const store = new TicketStore(sql);
-        const next = await this.deps.assigner?.assign(sql, { ticketId: Number(row.id), departmentId: Number(row.departmentId), memberId: Number(row.memberId) }, agentId) ?? null;
+        // Read, not locked: ingest locks the member before the ticket, so this path must not lock them the other way round.
+        const [mb] = await sql.rows<{ dedicatedAgentId: number | null }>('SELECT dedicatedAgentId FROM member WHERE id = ?', [Number(row.memberId)]);
+        const dedicatedAgentId = mb?.dedicatedAgentId === null || mb?.dedicatedAgentId === undefined ? null : Number(mb.dedicatedAgentId);
+        const next = await this.deps.assigner?.assign(sql, { ticketId: Number(row.id), departmentId: Number(row.departmentId), memberId: Number(row.memberId), dedicatedAgentId }, agentId) ?? null;
         await store.setAssignee(Number(row.id), next?.agentId ?? null);
         await this.record(sql, Number(row.id), { type: 'system', id: null }, [{ type: 'assignee.changed', data: { from: agentId, to: next?.agentId ?? null, reason: 'agent_offline', strategy: next?.reason ?? null } }], now);
         return true;
@@ -429,7 +432,7 @@ export class TicketService {
   // ── internals ────────────────────────────────────────────────────────────
 
   /** The agent who already handles the conversation if they work in the department, else the department's strategy. */
-  private async assignNew(sql: SqlSession, store: TicketStore, t: { ticketId: number; departmentId: number; memberId: number }, assignTo: number | undefined): Promise<{ agentId: number; reason: string } | null> {
+  private async assignNew(sql: SqlSession, store: TicketStore, t: { ticketId: number; departmentId: number; memberId: number; dedicatedAgentId?: number | null }, assignTo: number | undefined): Promise<{ agentId: number; reason: string } | null> {
     let chosen: { agentId: number; reason: string } | null = null;
     if (assignTo !== undefined) {
       const [ok] = await sql.rows('SELECT a.id FROM agent a JOIN agent_department ad ON ad.agentId = a.id AND ad.departmentId = ? WHERE a.id = ? AND a.active = 1', [t.departmentId, assignTo]);
@@ -441,14 +444,15 @@ export class TicketService {
   }
 
   /**
-   * A member wrote again on a ticket no agent has labelled: classify the first and the new words
-   * together. A label changes only to one at least as confident as before; priority only rises
+   * A member wrote again on a ticket no agent has labelled: classify the new words. A label changes only to one at least as confident as before; priority only rises
    * (an agent lowers it, triage does not).
    */
   private async retriage(sql: SqlSession, store: TicketStore, ticketId: number, input: { channel: Channel; text: string; memberTier: Tier; memberId: number; departmentHint?: number }, now: Date, events: PendingEvent[]): Promise<void> {
     const state = await store.triageState(ticketId);
     if (!state || state.labelsConfirmed) return;
-    const d = await this.deps.triager.decide(sql, { ...input, subject: state.subject, text: trainingText('', `${state.firstText}\n${input.text}`), ticketId, now });
+    // The new words alone, with the subject: what the first message said is already in the stored labels, and a
+    // label only changes to a more confident one. (Classifying the whole thread again cost a fifth of ingest throughput.)
+    const d = await this.deps.triager.decide(sql, { ...input, subject: state.subject, text: input.text, ticketId, now });
     const confidence = (key: 'type' | 'category') => Number((state.triage?.[key] as { confidence?: number } | undefined)?.confidence ?? 0);
     const conf = (key: 'type' | 'category') => Number((d.record[key] as { confidence?: number } | undefined)?.confidence ?? 0);
     const next = {
@@ -458,8 +462,9 @@ export class TicketService {
     };
     const changes: Record<string, { from: string; to: string }> = {};
     for (const key of ['type', 'category', 'priority'] as const) if (next[key] !== state[key]) changes[key] = { from: state[key], to: next[key] };
-    const record = mergeRecord(state.triage, d, next);
-    await store.updateTriage(ticketId, { ...next, language: d.language, triage: record });
+    if (!Object.keys(changes).length) return;
+    const record = { ...mergeRecord(state.triage, d, next), language: state.triage?.language ?? d.record.language };
+    await store.updateTriage(ticketId, { ...next, language: state.language ?? d.language, triage: record });
     if (changes.type || changes.category) events.push({ type: 'triage.updated', data: { changes, reason: 'member_message' } });
     if (changes.priority) events.push({ type: 'priority.changed', data: { from: changes.priority.from, to: changes.priority.to, reason: 'triage' } });
   }

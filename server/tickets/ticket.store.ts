@@ -108,14 +108,15 @@ export class TicketStore {
   }
 
   /** What re-triage of a continued ticket needs: its labels, and the member's first words on it. */
-  async triageState(id: number): Promise<{ type: TicketType; category: string; priority: Priority; labelsConfirmed: boolean; triage: Record<string, unknown> | null; subject: string; departmentId: number; firstText: string } | null> {
-    const [row] = await this.sql.rows<Record<string, unknown>>('SELECT type, category, priority, labelsConfirmed, triage, subject, departmentId FROM ticket WHERE id = ?', [id]);
+  async triageState(id: number): Promise<{ type: TicketType; category: string; priority: Priority; labelsConfirmed: boolean; triage: Record<string, unknown> | null; subject: string; departmentId: number; firstText: string; language: string | null } | null> {
+    const [row] = await this.sql.rows<Record<string, unknown>>(
+      'SELECT type, category, priority, labelsConfirmed, triage, subject, departmentId, language, '
+        + "(SELECT msg.text FROM message msg WHERE msg.ticketId = ticket.id AND msg.direction = 'inbound' ORDER BY msg.id LIMIT 1) AS firstText FROM ticket WHERE id = ?", [id]);
     if (!row) return null;
-    const [first] = await this.sql.rows<{ text: string }>("SELECT text FROM message WHERE ticketId = ? AND direction = 'inbound' ORDER BY id LIMIT 1", [id]);
     return {
       type: row.type as TicketType, category: String(row.category), priority: row.priority as Priority, labelsConfirmed: Boolean(Number(row.labelsConfirmed)),
       triage: typeof row.triage === 'string' ? JSON.parse(row.triage) : (row.triage as Record<string, unknown> | null) ?? null,
-      subject: String(row.subject), departmentId: Number(row.departmentId), firstText: first?.text ?? '',
+      subject: String(row.subject), departmentId: Number(row.departmentId), firstText: (row.firstText as string | null) ?? '', language: (row.language as string | null) ?? null,
     };
   }
 

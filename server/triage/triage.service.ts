@@ -44,8 +44,8 @@ export class TriageService implements Triager {
 
   /** Outside any transaction: brings the model up to date with the examples table (at most every modelCheckMs). */
   async prepare(): Promise<void> {
-    if (Date.now() - this.modelState.checkedAt < (this.o.modelCheckMs ?? 1_000) && this.knowledge && this.knowledge.until > Date.now()) return;
-    await Promise.all([this.syncModel(), this.o.db.sqlTx((sql) => this.load(sql))]);
+    await this.syncModel();
+    if (!this.knowledge || this.knowledge.until <= Date.now()) await this.get();
   }
 
   /** Forces the model to catch up now (after a correction in this process). */
@@ -60,7 +60,8 @@ export class TriageService implements Triager {
 
   async decide(sql: SqlSession, input: TriageInput): Promise<TriageDecision> {
     const k = await this.get(sql);
-    const recentContacts = await this.recentContacts(sql, input.memberId, input.now, k.urgency.repeatContact.windowDays, input.ticketId);
+    // Repeat contact is judged when a ticket opens; re-triage of that ticket keeps the priority it got then (priority only rises).
+    const recentContacts = input.ticketId === undefined ? await this.recentContacts(sql, input.memberId, input.now, k.urgency.repeatContact.windowDays) : 0;
     const result = this.run(k, {
       text: input.text.slice(0, MAX_TEXT), subject: input.subject, channel: input.channel, memberTier: input.memberTier,
       departmentId: input.departmentHint, recentContacts,
@@ -111,11 +112,10 @@ export class TriageService implements Triager {
     return { departmentId: null, reason: null };
   }
 
-  private async recentContacts(sql: SqlSession, memberId: number, now: Date, windowDays: number, exclude?: number): Promise<number> {
+  private async recentContacts(sql: SqlSession, memberId: number, now: Date, windowDays: number): Promise<number> {
     if (windowDays <= 0) return 0;
     const since = new Date(now.getTime() - windowDays * 86_400_000);
-    const [row] = await sql.rows<{ n: number }>(
-      'SELECT COUNT(*) AS n FROM ticket WHERE memberId = ? AND createdAt >= ? AND id <> ?', [memberId, since, exclude ?? 0]);
+    const [row] = await sql.rows<{ n: number }>('SELECT COUNT(*) AS n FROM ticket WHERE memberId = ? AND createdAt >= ?', [memberId, since]);
     return Number(row?.n ?? 0);
   }
 

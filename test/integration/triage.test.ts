@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { SlaAlert, Ticket, TicketEvent, TriageExample } from '../../server/db/entities/index.js';
+import { silentLogger } from '../../server/logger.js';
+import { TriageService } from '../../server/triage/triage.service.js';
 import { ENGINES } from '../helpers/engines.js';
 import { inbound, startWorld, type TestWorld } from '../helpers/harness.js';
 
@@ -129,10 +131,17 @@ for (const engine of ENGINES) {
       expect(after.body.category.reasons[0].source).to.equal('model');
       const next = await ticket((await ingest(similar)).ticketId);
       expect(next.category).to.equal('store_facilities');
+      // Another server process trains its model from the same table and classifies the same way.
+      const otherProcess = new TriageService({ db: w.services.db, log: silentLogger });
+      expect((await otherProcess.preview({ text: similar })).category.value).to.equal('store_facilities');
 
       // Correcting again replaces the ticket's example instead of adding a second one.
       await w.api('POST', `/api/tickets/${ticketId}/triage`, { token: w.admin.token, body: { category: 'store_facilities', type: 'suggestion' } });
       expect(await w.services.db.read((m) => m.countBy(TriageExample, { ticketId }))).to.equal(1);
+      // The other process notices the replaced row (same count, new id) and retrains rather than double-counting.
+      await otherProcess.syncModel(true);
+      await w.services.triage.syncModel(true);
+      expect(otherProcess.modelStats()).to.deep.equal(w.services.triage.modelStats());
     });
 
     it('refuses an unknown category in a correction, and a correction of a ticket the agent cannot see', async () => {

@@ -94,6 +94,7 @@ export function staffRoutes(r: Router, auth: ApiServices, s: Services): void {
     if (!canManageDepartment(principal, params.id)) throw new ForbiddenError('supervisors manage only their own departments');
     const department = await s.departments.update(params.id, body);
     s.slaConfig.invalidate();
+    s.assigner.invalidate();
     // The calendar decides every deadline of the department's live tickets.
     if (body.calendarId !== undefined) await s.recomputeSla({ departmentId: params.id });
     return department;
