@@ -1,7 +1,7 @@
 import type { Database } from '../db/database.js';
 import { isUniqueViolation } from '../db/database.js';
 import type { EntityManager } from 'typeorm';
-import { Agent, AgentDepartment, BusinessCalendarRow, Department, Ticket, type EscalationLevel } from '../db/entities/index.js';
+import { Agent, AgentDepartment, BusinessCalendarRow, Department, Ticket, TriageCategory, type EscalationLevel } from '../db/entities/index.js';
 import type { AssignmentStrategyName } from '../domain.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
 
@@ -85,6 +85,8 @@ export class DepartmentService {
       if (tickets || agents) {
         throw new ConflictError('DEPARTMENT_IN_USE', `department has ${tickets} tickets and ${agents} agents; transfer them first`, { tickets, agents });
       }
+      const categories = await m.countBy(TriageCategory, { departmentId: id });
+      if (categories) throw new ConflictError('DEPARTMENT_IN_USE', `${categories} categories route to this department; map them elsewhere first`, { categories });
       await m.delete(Department, { id });
     });
   }

@@ -97,7 +97,8 @@ export class TicketService {
           channel: msg.channel, subject: msg.subject ?? '', text: msg.text, memberTier: member.tier, memberId: member.id,
           departmentHint: msg.departmentId, now,
         });
-        const departmentId = await this.routeDepartment(store, [triage.departmentId, msg.departmentId]);
+        // A call an agent logged stays in the department they logged it into (they took it, they keep it).
+        const departmentId = await this.routeDepartment(store, msg.assignTo !== undefined ? [msg.departmentId, triage.departmentId] : [triage.departmentId, msg.departmentId]);
         ticket = await store.insertTicket({
           channel: msg.channel, memberId: member.id, departmentId, subject: subjectOf(msg.subject, msg.text),
           type: triage.type, category: triage.category, priority: triage.priority, triage: triage.record, lastMessageAt: msg.receivedAt,
@@ -415,6 +416,9 @@ export class TicketService {
           'SELECT id, departmentId, memberId, assigneeId, status, firstResponseAt, nextResponseSince FROM ticket WHERE id = ? FOR UPDATE', [Number(id)]);
         if (!row || Number(row.assigneeId) !== agentId || !['new', 'open'].includes(String(row.status))) return false;
         if (row.firstResponseAt !== null && row.nextResponseSince === null) return false;
+        // Back online meanwhile (a reconnect): they keep the rest. A plain read: agent rows are locked after tickets only by assignment.
+        const [agent] = await sql.rows<{ presence: string }>('SELECT presence FROM agent WHERE id = ?', [agentId]);
+        if (agent?.presence !== 'offline') return false;
         const store = new TicketStore(sql);
         // Read, not locked: ingest locks the member before the ticket, so this path must not lock them the other way round.
         const [mb] = await sql.rows<{ dedicatedAgentId: number | null }>('SELECT dedicatedAgentId FROM member WHERE id = ?', [Number(row.memberId)]);
@@ -444,21 +448,26 @@ export class TicketService {
   }
 
   /**
-   * A member wrote again on a ticket no agent has labelled: classify the new words. A label changes only to one at least as confident as before; priority only rises
-   * (an agent lowers it, triage does not).
+   * A member wrote again: classify the new words. Type and category change only on a ticket no agent
+   * has labelled, and only to a label from a stronger source (rule over model over phrasing over
+   * default; equal sources: at least as confident). Priority only rises, also on a confirmed ticket,
+   * and only above what triage itself said last: an agent who lowered it is not overruled by the same
+   * signals again.
    */
   private async retriage(sql: SqlSession, store: TicketStore, ticketId: number, input: { channel: Channel; text: string; memberTier: Tier; memberId: number; departmentHint?: number }, now: Date, events: PendingEvent[]): Promise<void> {
     const state = await store.triageState(ticketId);
-    if (!state || state.labelsConfirmed) return;
+    if (!state) return;
     // The new words alone, with the subject: what the first message said is already in the stored labels, and a
     // label only changes to a more confident one. (Classifying the whole thread again cost a fifth of ingest throughput.)
     const d = await this.deps.triager.decide(sql, { ...input, subject: state.subject, text: input.text, ticketId, now });
-    const confidence = (key: 'type' | 'category') => Number((state.triage?.[key] as { confidence?: number } | undefined)?.confidence ?? 0);
-    const conf = (key: 'type' | 'category') => Number((d.record[key] as { confidence?: number } | undefined)?.confidence ?? 0);
+    const stronger = (key: 'type' | 'category') => !state.labelsConfirmed && d[key] !== state[key]
+      && outranks(d.record[key] as LabelRecord | undefined, state.triage?.[key] as LabelRecord | undefined);
+    const lastByTriage = (state.triage?.priority as LabelRecord | undefined)?.value ?? state.priority;
+    const rises = PRIORITIES.indexOf(d.priority) > PRIORITIES.indexOf(state.priority) && PRIORITIES.indexOf(d.priority) > PRIORITIES.indexOf(lastByTriage as Priority);
     const next = {
-      type: d.type !== state.type && conf('type') >= confidence('type') ? d.type : state.type,
-      category: d.category !== state.category && conf('category') >= confidence('category') ? d.category : state.category,
-      priority: PRIORITIES.indexOf(d.priority) > PRIORITIES.indexOf(state.priority) ? d.priority : state.priority,
+      type: stronger('type') ? d.type : state.type,
+      category: stronger('category') ? d.category : state.category,
+      priority: rises ? d.priority : state.priority,
     };
     const changes: Record<string, { from: string; to: string }> = {};
     for (const key of ['type', 'category', 'priority'] as const) if (next[key] !== state[key]) changes[key] = { from: state[key], to: next[key] };
@@ -628,6 +637,17 @@ export class TicketService {
 function trainingText(subject: string, text: string): string {
   const s = subject && !text.startsWith(subject) ? `${subject}\n${text}` : text;
   return s.slice(0, 4_000);
+}
+
+interface LabelRecord { value?: string; confidence?: number; reasons?: Array<{ source?: string }> }
+
+const SOURCE_RANK: Record<string, number> = { agent: 5, rule: 4, model: 3, heuristic: 2, lexicon: 2, signal: 2, default: 1 };
+
+/** Whether a fresh label may replace the stored one: a stronger source, or the same source at least as sure. */
+function outranks(fresh: LabelRecord | undefined, stored: LabelRecord | undefined): boolean {
+  const rank = (l: LabelRecord | undefined) => SOURCE_RANK[l?.reasons?.[0]?.source ?? 'default'] ?? 1;
+  if (rank(fresh) !== rank(stored)) return rank(fresh) > rank(stored);
+  return Number(fresh?.confidence ?? 0) >= Number(stored?.confidence ?? 0);
 }
 
 /** The stored triage after a re-triage: the new result, keeping the labels that did not change as they were. */

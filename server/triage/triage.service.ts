@@ -50,7 +50,11 @@ export class TriageService implements Triager {
 
   /** Forces the model to catch up now (after a correction in this process). */
   async syncModel(force = false): Promise<void> {
-    if (force) this.modelState.checkedAt = 0;
+    if (force) {
+      // A sync already running may have read the table before the caller's change committed: run another after it.
+      if (this.syncing) await this.syncing;
+      this.modelState.checkedAt = 0;
+    }
     if (Date.now() - this.modelState.checkedAt < (this.o.modelCheckMs ?? 1_000)) return;
     this.syncing ??= this.o.db.sqlTx((sql) => this.sync(sql)).catch((err: unknown) => {
       this.o.log.error('triage model sync failed', { error: String(err) });

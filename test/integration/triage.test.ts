@@ -94,18 +94,23 @@ for (const engine of ENGINES) {
       expect(raised!.data).to.include({ from: 'normal', to: 'urgent', reason: 'triage' });
       await w.services.tickets.ingest(inbound({ channel: 'webchat', subject: '', text: '好的谢谢', from: who }));
       expect((await ticket(first.ticketId)).priority, 'never lowered by triage').to.equal('urgent');
+      // An agent lowers it; the same signals (the subject still names the allergy) do not overrule them.
+      await w.services.tickets.setPriority(w.admin, first.ticketId, 'normal');
+      await w.services.tickets.ingest(inbound({ channel: 'webchat', subject: '', text: '好的，等你们消息', from: who }));
+      expect((await ticket(first.ticketId)).priority, 'the agent\'s choice stands').to.equal('normal');
     });
 
     it('leaves labels an agent confirmed alone when the member writes again', async () => {
       const who = { kind: 'webchat' as const, value: `chat-${engine.name}-confirmed` };
       const first = await w.services.tickets.ingest(inbound({ channel: 'webchat', subject: '', text: 'Hello there', from: who }));
       await w.services.tickets.correctTriage(w.admin, first.ticketId, { type: 'suggestion', category: 'other' });
-      await w.services.tickets.ingest(inbound({ channel: 'webchat', subject: '', text: 'I want a refund, I was charged twice!', from: who }));
+      await w.services.tickets.ingest(inbound({ channel: 'webchat', subject: '', text: 'I want a refund, I was charged twice and the food gave my son food poisoning!', from: who }));
       const t = await ticket(first.ticketId);
       expect(t.labelsConfirmed).to.equal(true);
       expect(t.type).to.equal('suggestion');
       expect(t.category).to.equal('other');
       expect(await eventsOf(t.id, 'triage.updated')).to.have.length(0);
+      expect(t.priority, 'urgency still rises on a confirmed ticket').to.equal('urgent');
     });
 
     it('learns from a correction through the API: the next similar text gets the corrected category', async () => {
@@ -138,10 +143,24 @@ for (const engine of ENGINES) {
       // Correcting again replaces the ticket's example instead of adding a second one.
       await w.api('POST', `/api/tickets/${ticketId}/triage`, { token: w.admin.token, body: { category: 'store_facilities', type: 'suggestion' } });
       expect(await w.services.db.read((m) => m.countBy(TriageExample, { ticketId }))).to.equal(1);
-      // The other process notices the replaced row (same count, new id) and retrains rather than double-counting.
+      // The other process notices the replaced row (same count, new id) and retrains rather than double-counting:
+      // it ends up with what a process starting now learns from the table.
       await otherProcess.syncModel(true);
-      await w.services.triage.syncModel(true);
-      expect(otherProcess.modelStats()).to.deep.equal(w.services.triage.modelStats());
+      const startedNow = new TriageService({ db: w.services.db, log: silentLogger });
+      await startedNow.syncModel(true);
+      expect(otherProcess.modelStats()).to.deep.equal(startedNow.modelStats());
+      expect(otherProcess.modelStats().examples).to.equal(await w.services.db.read((m) => m.count(TriageExample)));
+    });
+
+    it('keeps a logged call in the department of the agent who took it, whatever the category map says', async () => {
+      await w.services.triageAdmin.updateCategory('delivery_logistics', { departmentId: w.deptB });
+      const res = await w.api('POST', '/api/calls', { token: w.agentA.token, body: { direction: 'inbound', phone: '13811112222', summary: '快递三天了还没到，物流也不更新', durationSeconds: 60, departmentId: w.deptA } });
+      expect(res.status).to.equal(201);
+      const t = await ticket(res.body.ticketId);
+      expect(t.category).to.equal('delivery_logistics');
+      expect(t.departmentId).to.equal(w.deptA);
+      expect(t.assigneeId).to.equal(w.agentA.agentId);
+      await w.services.triageAdmin.updateCategory('delivery_logistics', { departmentId: null });
     });
 
     it('refuses an unknown category in a correction, and a correction of a ticket the agent cannot see', async () => {

@@ -16,7 +16,7 @@ const agentFields = {
   departmentIds: { type: 'array', items: int(), maxItems: 100, uniqueItems: true },
   stores: { type: 'array', items: text(64), maxItems: 200, uniqueItems: true },
   slackUserId: nullable(str({ pattern: '^[UW][A-Z0-9]{2,30}$', description: 'Slack member id: their Acknowledge/Take over clicks act as this agent' })),
-  capacity: nullable({ type: 'integer', minimum: 0, maximum: 1000, description: 'most tickets with a running SLA clock least-loaded assignment gives them; null: no limit' }),
+  capacity: nullable({ type: 'integer', minimum: 0, maximum: 1000, description: 'most tickets with a running SLA clock (new, open) that round robin and least loaded give them; null: no limit' }),
 };
 const departmentFields = {
   name: text(120), headAgentId: nullable(int()), email: nullable(str({ format: 'email', maxLength: 190 })),
