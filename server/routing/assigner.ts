@@ -27,11 +27,20 @@ export class Assigner {
     this.strategies.clear();
   }
 
-  /** `t.dedicatedAgentId`: the member's own agent, if they have one (read with the member). */
-  async assign(sql: SqlSession, t: { ticketId: number; departmentId: number; memberId: number; dedicatedAgentId?: number | null }, exclude: number | null = null): Promise<Assignment | null> {
-    if (t.dedicatedAgentId) {
-      const dedicated = await this.dedicatedAgent(sql, t.memberId, t.departmentId, exclude);
-      if (dedicated !== null) return { agentId: dedicated, reason: 'dedicated_agent' };
+  /**
+   * In order: the agent who already handles the conversation (took the call), the member's own agent
+   * while online (`dedicatedAgentId`, read with the member), then the department's strategy. `exclude`:
+   * an agent who must not get it (the one going offline).
+   */
+  async assign(
+    sql: SqlSession, t: { departmentId: number; dedicatedAgentId?: number | null; handledBy?: number },
+    exclude: number | null = null,
+  ): Promise<Assignment | null> {
+    if (t.handledBy !== undefined && t.handledBy !== exclude && (await this.works(sql, t.handledBy, t.departmentId, false))) {
+      return { agentId: t.handledBy, reason: 'handled_by_agent' };
+    }
+    if (t.dedicatedAgentId && t.dedicatedAgentId !== exclude && (await this.works(sql, t.dedicatedAgentId, t.departmentId, true))) {
+      return { agentId: t.dedicatedAgentId, reason: 'dedicated_agent' };
     }
     if ((await this.strategyOf(sql, t.departmentId)) === 'manual') return null;
     const [locked] = await sql.rows<{ assignmentStrategy: AssignmentStrategyName; lastAssignedAgentId: number | null }>(
@@ -54,13 +63,12 @@ export class Assigner {
     return name;
   }
 
-  /** The member's own agent, when they are online, active and work in the ticket's department. Capacity does not apply to them. */
-  private async dedicatedAgent(sql: SqlSession, memberId: number, departmentId: number, exclude: number | null): Promise<number | null> {
-    const [row] = await sql.rows<{ id: number }>(
-      `SELECT a.id AS id FROM member mb JOIN agent a ON a.id = mb.dedicatedAgentId
-       JOIN agent_department ad ON ad.agentId = a.id AND ad.departmentId = ?
-       WHERE mb.id = ? AND a.active = 1 AND a.presence = 'online' AND a.role <> 'analyst'`, [departmentId, memberId]);
-    return row && Number(row.id) !== exclude ? Number(row.id) : null;
+  /** Whether an agent may take tickets of the department (active, works there, not an analyst), and is online if asked. */
+  private async works(sql: SqlSession, agentId: number, departmentId: number, online: boolean): Promise<boolean> {
+    const rows = await sql.rows(
+      `SELECT a.id FROM agent a JOIN agent_department ad ON ad.agentId = a.id AND ad.departmentId = ?
+       WHERE a.id = ? AND a.active = 1 AND a.role <> 'analyst'${online ? " AND a.presence = 'online'" : ''}`, [departmentId, agentId]);
+    return rows.length > 0;
   }
 
   private async slots(sql: SqlSession, departmentId: number, exclude: number | null): Promise<AgentSlot[]> {

@@ -12,9 +12,11 @@ import type { AuthorType, Channel, Priority, Tier, TicketStatus, TicketType } fr
 import type { Language } from '../triage/engine/types.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../errors.js';
 import type { MemberService } from '../members/member.service.js';
-import type { TriageDecision, Triager } from '../triage/triager.js';
+import type { Triager } from '../triage/triager.js';
+import { corrected, retriage } from '../triage/retriage.js';
+import { modelText } from '../triage/engine/index.js';
+import { MAX_TEXT } from '../triage/triage-rows.js';
 import type { Assigner } from '../routing/assigner.js';
-import { PRIORITIES } from '../domain.js';
 import { assertTransition, THREADABLE } from './status.js';
 import { TicketStore, type PendingEvent, type ThreadTicket } from './ticket.store.js';
 
@@ -110,8 +112,11 @@ export class TicketService {
           language: triage.language, routedBy: departmentId === triage.departmentId ? (triage.record.route as { reason?: string } | undefined)?.reason ?? null : null,
           followUpOf: thread.followUpOf,
         } });
-        const assignment = await this.assignNew(sql, store, { ticketId: ticket.id, departmentId, memberId: member.id, dedicatedAgentId: member.dedicatedAgentId }, msg.assignTo);
-        if (assignment) events.push({ type: 'assignee.changed', data: { from: null, to: assignment.agentId, reason: assignment.reason } });
+        const assignment = await this.deps.assigner?.assign(sql, { departmentId, dedicatedAgentId: member.dedicatedAgentId, handledBy: msg.assignTo });
+        if (assignment) {
+          await store.setAssignee(ticket.id, assignment.agentId);
+          events.push({ type: 'assignee.changed', data: { from: null, to: assignment.agentId, reason: assignment.reason } });
+        }
       } else if (ticket.status === 'solved') {
         events.push({ type: 'status.changed', data: { from: 'solved', to: 'open', reason: 'member_replied_within_reopen_window' } });
         ticket.status = 'open';
@@ -128,7 +133,7 @@ export class TicketService {
       events.push({ type: 'message.received', data: { messageId, channel: msg.channel } });
       if (!created) {
         await store.touchTicket(ticket.id, ticket.status, laterOf(ticket.lastMessageAt, msg.receivedAt), now, reopened);
-        await this.retriage(sql, store, ticket.id, { channel: msg.channel, text: msg.text, memberTier: member.tier, memberId: member.id, departmentHint: msg.departmentId }, now, events);
+        await this.retriage(sql, store, ticket, { channel: msg.channel, text: msg.text, memberTier: member.tier, memberId: member.id, departmentHint: msg.departmentId }, now, events);
       }
       if (msg.participants?.length) {
         await store.addParticipants(ticket.id, this.deps.members.contactKeys(msg.participants).filter((p) => p.blindIndex !== sender?.blindIndex), now);
@@ -373,18 +378,9 @@ export class TicketService {
       if (input.category !== undefined && !(await this.deps.triager.isCategory?.(sql, input.category) ?? true)) {
         throw new UnprocessableError('UNKNOWN_CATEGORY', `category "${input.category}" does not exist or is inactive`, { field: 'category' });
       }
-      const state = (await store.triageState(ticket.id))!;
       const next = { type: input.type ?? ticket.type, category: input.category ?? ticket.category, language: input.language ?? ticket.language };
       const before = { type: ticket.type, category: ticket.category, language: ticket.language };
-      const record = { ...(state.triage ?? {}) };
-      const by = { source: 'agent', code: 'agent.corrected', detail: `set by agent ${p.agentId}` };
-      for (const key of ['type', 'category', 'language'] as const) {
-        if (input[key] === undefined) continue;
-        const old = record[key] as { value?: unknown } | undefined;
-        record[key] = { value: next[key], confidence: 1, reasons: [by], ...(old?.value !== undefined && old.value !== next[key] ? { previous: old } : {}) };
-      }
-      record.confirmedBy = p.agentId;
-      record.confirmedAt = now.toISOString();
+      const record = corrected(ticket.triage, input, p.agentId, now);
       await sql.run('UPDATE ticket SET type = ?, category = ?, language = ?, labelsConfirmed = 1, triage = ? WHERE id = ?',
         [next.type, next.category, next.language, JSON.stringify(record), ticket.id]);
       ticket.type = next.type;
@@ -392,7 +388,7 @@ export class TicketService {
       events.push({ type: 'triage.corrected', data: { from: before, to: next, confirmedOnly: before.type === next.type && before.category === next.category && before.language === next.language } });
       await sql.run('DELETE FROM triage_example WHERE ticketId = ?', [ticket.id]);
       await sql.run('INSERT INTO triage_example (ticketId, text, type, category, source, agentId, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        [ticket.id, trainingText(state.subject, state.firstText), next.type, next.category, 'agent', p.agentId, now]);
+        [ticket.id, modelText(ticket.subject, await store.firstMemberText(ticket.id)).slice(0, MAX_TEXT), next.type, next.category, 'agent', p.agentId, now]);
       return 0;
     });
     this.deps.onLabelsCorrected?.();
@@ -423,7 +419,7 @@ export class TicketService {
         // Read, not locked: ingest locks the member before the ticket, so this path must not lock them the other way round.
         const [mb] = await sql.rows<{ dedicatedAgentId: number | null }>('SELECT dedicatedAgentId FROM member WHERE id = ?', [Number(row.memberId)]);
         const dedicatedAgentId = mb?.dedicatedAgentId === null || mb?.dedicatedAgentId === undefined ? null : Number(mb.dedicatedAgentId);
-        const next = await this.deps.assigner?.assign(sql, { ticketId: Number(row.id), departmentId: Number(row.departmentId), memberId: Number(row.memberId), dedicatedAgentId }, agentId) ?? null;
+        const next = await this.deps.assigner?.assign(sql, { departmentId: Number(row.departmentId), dedicatedAgentId }, agentId) ?? null;
         await store.setAssignee(Number(row.id), next?.agentId ?? null);
         await this.record(sql, Number(row.id), { type: 'system', id: null }, [{ type: 'assignee.changed', data: { from: agentId, to: next?.agentId ?? null, reason: 'agent_offline', strategy: next?.reason ?? null } }], now);
         return true;
@@ -435,47 +431,16 @@ export class TicketService {
 
   // ── internals ────────────────────────────────────────────────────────────
 
-  /** The agent who already handles the conversation if they work in the department, else the department's strategy. */
-  private async assignNew(sql: SqlSession, store: TicketStore, t: { ticketId: number; departmentId: number; memberId: number; dedicatedAgentId?: number | null }, assignTo: number | undefined): Promise<{ agentId: number; reason: string } | null> {
-    let chosen: { agentId: number; reason: string } | null = null;
-    if (assignTo !== undefined) {
-      const [ok] = await sql.rows('SELECT a.id FROM agent a JOIN agent_department ad ON ad.agentId = a.id AND ad.departmentId = ? WHERE a.id = ? AND a.active = 1', [t.departmentId, assignTo]);
-      if (ok) chosen = { agentId: assignTo, reason: 'handled_by_agent' };
-    }
-    chosen ??= (await this.deps.assigner?.assign(sql, t)) ?? null;
-    if (chosen) await store.setAssignee(t.ticketId, chosen.agentId);
-    return chosen;
-  }
-
-  /**
-   * A member wrote again: classify the new words. Type and category change only on a ticket no agent
-   * has labelled, and only to a label from a stronger source (rule over model over phrasing over
-   * default; equal sources: at least as confident). Priority only rises, also on a confirmed ticket,
-   * and only above what triage itself said last: an agent who lowered it is not overruled by the same
-   * signals again.
-   */
-  private async retriage(sql: SqlSession, store: TicketStore, ticketId: number, input: { channel: Channel; text: string; memberTier: Tier; memberId: number; departmentHint?: number }, now: Date, events: PendingEvent[]): Promise<void> {
-    const state = await store.triageState(ticketId);
-    if (!state) return;
-    // The new words alone, with the subject: what the first message said is already in the stored labels, and a
-    // label only changes to a more confident one. (Classifying the whole thread again cost a fifth of ingest throughput.)
-    const d = await this.deps.triager.decide(sql, { ...input, subject: state.subject, text: input.text, ticketId, now });
-    const stronger = (key: 'type' | 'category') => !state.labelsConfirmed && d[key] !== state[key]
-      && outranks(d.record[key] as LabelRecord | undefined, state.triage?.[key] as LabelRecord | undefined);
-    const lastByTriage = (state.triage?.priority as LabelRecord | undefined)?.value ?? state.priority;
-    const rises = PRIORITIES.indexOf(d.priority) > PRIORITIES.indexOf(state.priority) && PRIORITIES.indexOf(d.priority) > PRIORITIES.indexOf(lastByTriage as Priority);
-    const next = {
-      type: stronger('type') ? d.type : state.type,
-      category: stronger('category') ? d.category : state.category,
-      priority: rises ? d.priority : state.priority,
-    };
-    const changes: Record<string, { from: string; to: string }> = {};
-    for (const key of ['type', 'category', 'priority'] as const) if (next[key] !== state[key]) changes[key] = { from: state[key], to: next[key] };
-    if (!Object.keys(changes).length) return;
-    const record = { ...mergeRecord(state.triage, d, next), language: state.triage?.language ?? d.record.language };
-    await store.updateTriage(ticketId, { ...next, language: state.language ?? d.language, triage: record });
-    if (changes.type || changes.category) events.push({ type: 'triage.updated', data: { changes, reason: 'member_message' } });
-    if (changes.priority) events.push({ type: 'priority.changed', data: { from: changes.priority.from, to: changes.priority.to, reason: 'triage' } });
+  /** A member wrote again: triage the new words with the ticket's subject, and apply what may change (triage/retriage.ts). */
+  private async retriage(sql: SqlSession, store: TicketStore, ticket: ThreadTicket, input: { channel: Channel; text: string; memberTier: Tier; memberId: number; departmentHint?: number }, now: Date, events: PendingEvent[]): Promise<void> {
+    // The new words only: the first message's verdict is in the stored labels already. (Classifying the whole
+    // thread again on every message cost a fifth of ingest throughput.)
+    const fresh = await this.deps.triager.decide(sql, { ...input, subject: ticket.subject, ticketId: ticket.id, now });
+    const r = retriage(ticket.labels, fresh);
+    if (!r) return;
+    await store.updateTriage(ticket.id, { type: r.type, category: r.category, priority: r.priority, language: r.language, triage: r.record });
+    if (r.changes.type || r.changes.category) events.push({ type: 'triage.updated', data: { changes: r.changes, reason: 'member_message' } });
+    if (r.changes.priority) events.push({ type: 'priority.changed', data: { ...r.changes.priority, reason: 'triage' } });
   }
 
   /** Load → check visibility → mutate → persist the changed fields and the events, in one transaction. */
@@ -631,33 +596,6 @@ export class TicketService {
       // A listener's failure must not turn a committed change into an error for the caller.
     }
   }
-}
-
-/** What the model learns from a ticket: its subject and the member's first words, bounded. */
-function trainingText(subject: string, text: string): string {
-  const s = subject && !text.startsWith(subject) ? `${subject}\n${text}` : text;
-  return s.slice(0, 4_000);
-}
-
-interface LabelRecord { value?: string; confidence?: number; reasons?: Array<{ source?: string }> }
-
-const SOURCE_RANK: Record<string, number> = { agent: 5, rule: 4, model: 3, heuristic: 2, lexicon: 2, signal: 2, default: 1 };
-
-/** Whether a fresh label may replace the stored one: a stronger source, or the same source at least as sure. */
-function outranks(fresh: LabelRecord | undefined, stored: LabelRecord | undefined): boolean {
-  const rank = (l: LabelRecord | undefined) => SOURCE_RANK[l?.reasons?.[0]?.source ?? 'default'] ?? 1;
-  if (rank(fresh) !== rank(stored)) return rank(fresh) > rank(stored);
-  return Number(fresh?.confidence ?? 0) >= Number(stored?.confidence ?? 0);
-}
-
-/** The stored triage after a re-triage: the new result, keeping the labels that did not change as they were. */
-function mergeRecord(old: Record<string, unknown> | null, d: TriageDecision, kept: { type: string; category: string; priority: string }): Record<string, unknown> {
-  const record: Record<string, unknown> = { ...d.record };
-  for (const key of ['type', 'category', 'priority'] as const) {
-    const fresh = d.record[key] as { value?: unknown } | undefined;
-    if (fresh?.value !== kept[key] && old?.[key] !== undefined) record[key] = old[key];
-  }
-  return record;
 }
 
 function subjectOf(subject: string | undefined, text: string): string {

@@ -4,6 +4,7 @@ import { sqlSession, toDate, type SqlSession } from '../db/sql-session.js';
 import type { StoredAttachment } from '../../channels/channel.js';
 import type { AuthorType, Channel, Priority, TicketStatus, TicketType } from '../domain.js';
 import { formatTicketNumber, THREADABLE } from './status.js';
+import type { StoredLabels } from '../triage/retriage.js';
 
 /** The columns threading and the ingest path need of a ticket. */
 export interface ThreadTicket {
@@ -14,6 +15,9 @@ export interface ThreadTicket {
   mergedIntoId: number | null;
   lastMessageAt: Date;
   solvedAt: Date | null;
+  /** Read with the lock: re-triage of a continued ticket needs them, and this saves a query per message. */
+  subject: string;
+  labels: StoredLabels;
 }
 
 export interface NewTicket {
@@ -32,7 +36,7 @@ export interface NewMessage {
 
 export interface PendingEvent { type: string; data: Record<string, unknown> }
 
-const THREAD_COLUMNS = 'id, number, status, memberId, mergedIntoId, lastMessageAt, solvedAt';
+const THREAD_COLUMNS = 'id, number, status, memberId, mergedIntoId, lastMessageAt, solvedAt, subject, type, category, priority, language, labelsConfirmed, triage';
 const LIVE_LIST = THREADABLE.map((s) => `'${s}'`).join(', ');
 
 /**
@@ -94,7 +98,10 @@ export class TicketStore {
         t.triage ? JSON.stringify(t.triage) : null, t.language ?? null, t.lastMessageAt, now, now]);
     const number = formatTicketNumber(insertId);
     await this.sql.run('UPDATE ticket SET number = ? WHERE id = ?', [number, insertId]);
-    return { id: insertId, number, status: 'new', memberId: t.memberId, mergedIntoId: null, lastMessageAt: t.lastMessageAt, solvedAt: null };
+    return {
+      id: insertId, number, status: 'new', memberId: t.memberId, mergedIntoId: null, lastMessageAt: t.lastMessageAt, solvedAt: null, subject: t.subject,
+      labels: { type: t.type, category: t.category, priority: t.priority, language: t.language ?? null, labelsConfirmed: false, triage: t.triage },
+    };
   }
 
   async insertMessage(msg: NewMessage): Promise<number> {
@@ -107,17 +114,10 @@ export class TicketStore {
     return insertId;
   }
 
-  /** What re-triage of a continued ticket needs: its labels, and the member's first words on it. */
-  async triageState(id: number): Promise<{ type: TicketType; category: string; priority: Priority; labelsConfirmed: boolean; triage: Record<string, unknown> | null; subject: string; departmentId: number; firstText: string; language: string | null } | null> {
-    const [row] = await this.sql.rows<Record<string, unknown>>(
-      'SELECT type, category, priority, labelsConfirmed, triage, subject, departmentId, language, '
-        + "(SELECT msg.text FROM message msg WHERE msg.ticketId = ticket.id AND msg.direction = 'inbound' ORDER BY msg.id LIMIT 1) AS firstText FROM ticket WHERE id = ?", [id]);
-    if (!row) return null;
-    return {
-      type: row.type as TicketType, category: String(row.category), priority: row.priority as Priority, labelsConfirmed: Boolean(Number(row.labelsConfirmed)),
-      triage: typeof row.triage === 'string' ? JSON.parse(row.triage) : (row.triage as Record<string, unknown> | null) ?? null,
-      subject: String(row.subject), departmentId: Number(row.departmentId), firstText: (row.firstText as string | null) ?? '', language: (row.language as string | null) ?? null,
-    };
+  /** The member's first words on a ticket: with its subject, what a correction teaches the model. */
+  async firstMemberText(id: number): Promise<string> {
+    const [row] = await this.sql.rows<{ text: string }>("SELECT text FROM message WHERE ticketId = ? AND direction = 'inbound' ORDER BY id LIMIT 1", [id]);
+    return row?.text ?? '';
   }
 
   async updateTriage(id: number, t: { type: TicketType; category: string; priority: Priority; language: string | null; triage: Record<string, unknown> }): Promise<void> {
@@ -147,5 +147,11 @@ function threadTicket(row: Record<string, unknown>): ThreadTicket {
     id: Number(row.id), number: String(row.number), status: row.status as TicketStatus, memberId: Number(row.memberId),
     mergedIntoId: row.mergedIntoId === null ? null : Number(row.mergedIntoId), lastMessageAt: toDate(row.lastMessageAt),
     solvedAt: row.solvedAt === null || row.solvedAt === undefined ? null : toDate(row.solvedAt),
+    subject: String(row.subject),
+    labels: {
+      type: row.type as TicketType, category: String(row.category), priority: row.priority as Priority, language: (row.language as string | null) ?? null,
+      labelsConfirmed: Boolean(Number(row.labelsConfirmed)),
+      triage: typeof row.triage === 'string' ? JSON.parse(row.triage) : (row.triage as Record<string, unknown> | null) ?? null,
+    },
   };
 }

@@ -2,9 +2,10 @@ import type { Database } from '../db/database.js';
 import { isUniqueViolation } from '../db/database.js';
 import type { SqlSession } from '../db/sql-session.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
-import { compileRules, DEFAULT_CATEGORIES, DEFAULT_RULES, DEFAULT_URGENCY, RuleCompileError, SEED_EXAMPLES } from './engine/index.js';
+import { compileRules, DEFAULT_CATEGORIES, DEFAULT_RULES, RuleCompileError, SEED_EXAMPLES } from './engine/index.js';
 import type { RuleActions, RuleConditions, RuleMatch, TriageRule, UrgencySettings } from './engine/types.js';
-import { ruleOf, URGENCY_SETTING, type CategoryInfo, type TriageService } from './triage.service.js';
+import type { TriageService } from './triage.service.js';
+import { MAX_TEXT, readCategories, readRules, readUrgency, URGENCY_SETTING, type CategoryInfo } from './triage-rows.js';
 import type { TicketType } from '../domain.js';
 
 export interface RuleInput {
@@ -31,8 +32,7 @@ export class TriageAdminService {
   // ── rules ──
 
   async listRules(): Promise<TriageRule[]> {
-    const rows = await this.db.sqlTx((sql) => sql.rows<Record<string, unknown>>('SELECT id, name, enabled, position, conditions, `match` AS matchJson, actions FROM triage_rule ORDER BY position, id'));
-    return rows.map(ruleOf);
+    return this.db.sqlTx(readRules);
   }
 
   async getRule(id: number): Promise<TriageRule> {
@@ -100,18 +100,13 @@ export class TriageAdminService {
     if (rule.actions.category !== undefined && !(await sql.rows('SELECT `key` FROM triage_category WHERE `key` = ?', [rule.actions.category])).length) {
       throw new UnprocessableError('UNKNOWN_CATEGORY', `category "${rule.actions.category}" does not exist`, { field: 'actions.category' });
     }
-    const departments = [...(rule.actions.departmentId !== undefined ? [rule.actions.departmentId] : []), ...(rule.conditions.departmentIds ?? [])];
-    for (const d of departments) {
-      if (!(await sql.rows('SELECT id FROM department WHERE id = ?', [d])).length) {
-        throw new UnprocessableError('UNKNOWN_DEPARTMENT', `department ${d} does not exist`, { field: 'departmentId' });
-      }
-    }
+    for (const d of [rule.actions.departmentId, ...(rule.conditions.departmentIds ?? [])]) await this.checkDepartment(sql, d);
   }
 
   // ── categories ──
 
   async listCategories(): Promise<CategoryInfo[]> {
-    return this.db.sqlTx((sql) => this.readCategories(sql));
+    return this.db.sqlTx(readCategories);
   }
 
   async createCategory(key: string, input: CategoryInput & { labelZh: string; labelEn: string }): Promise<CategoryInfo> {
@@ -146,14 +141,6 @@ export class TriageAdminService {
     return this.getCategory(key);
   }
 
-  private async readCategories(sql: SqlSession): Promise<CategoryInfo[]> {
-    const rows = await sql.rows<Record<string, unknown>>('SELECT `key` AS k, labelZh, labelEn, departmentId, position, active FROM triage_category ORDER BY position, `key`');
-    return rows.map((c) => ({
-      key: String(c.k), labelZh: String(c.labelZh), labelEn: String(c.labelEn), departmentId: c.departmentId === null ? null : Number(c.departmentId),
-      position: Number(c.position), active: Boolean(Number(c.active)),
-    }));
-  }
-
   private async checkDepartment(sql: SqlSession, id: number | null | undefined): Promise<void> {
     if (id === null || id === undefined) return;
     if (!(await sql.rows('SELECT id FROM department WHERE id = ?', [id])).length) {
@@ -164,8 +151,7 @@ export class TriageAdminService {
   // ── urgency settings ──
 
   async urgency(): Promise<UrgencySettings> {
-    const [row] = await this.db.sqlTx((sql) => sql.rows<{ value: string }>('SELECT value FROM setting WHERE `key` = ?', [URGENCY_SETTING]));
-    return row ? { ...DEFAULT_URGENCY, ...(JSON.parse(row.value) as Partial<UrgencySettings>) } : DEFAULT_URGENCY;
+    return this.db.sqlTx(readUrgency);
   }
 
   async setUrgency(patch: Partial<UrgencySettings>): Promise<UrgencySettings> {
@@ -183,11 +169,11 @@ export class TriageAdminService {
   /** Labelled texts from elsewhere (an export of another helpdesk): all or nothing. */
   async importExamples(examples: ExampleInput[], agentId: number): Promise<{ imported: number }> {
     await this.db.sqlTx(async (sql) => {
-      const active = new Set((await this.readCategories(sql)).map((c) => c.key));
+      const active = new Set((await readCategories(sql)).filter((c) => c.active).map((c) => c.key));
       for (const [i, e] of examples.entries()) {
         if (e.category && !active.has(e.category)) throw new UnprocessableError('UNKNOWN_CATEGORY', `example ${i}: category "${e.category}" does not exist`, { field: `examples.${i}.category` });
         await sql.run('INSERT INTO triage_example (ticketId, text, type, category, source, agentId, createdAt) VALUES (NULL, ?, ?, ?, ?, ?, ?)',
-          [e.text, e.type ?? null, e.category ?? null, 'import', agentId, new Date()]);
+          [e.text.slice(0, MAX_TEXT), e.type ?? null, e.category ?? null, 'import', agentId, new Date()]);
       }
     });
     await this.triage.syncModel(true);

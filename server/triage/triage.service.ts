@@ -1,13 +1,12 @@
 import type { Database } from '../db/database.js';
 import type { SqlSession } from '../db/sql-session.js';
-
 import type { Logger } from '../logger.js';
-import { classify, compileRules, DEFAULT_URGENCY, TriageModel, type CompiledRules } from './engine/index.js';
-import type { ClassifyInput, Labelled, TrainingExample, TriageResult, TriageRule, UrgencySettings } from './engine/types.js';
+import { classify, compileRules, TriageModel, type CompiledRules } from './engine/index.js';
+import type { ClassifyInput, TrainingExample, TriageResult, UrgencySettings } from './engine/types.js';
+import { MAX_TEXT, readCategories, readRules, readUrgency, type CategoryInfo } from './triage-rows.js';
 import type { TicketType } from '../domain.js';
 import type { TriageDecision, TriageInput, Triager } from './triager.js';
 
-export interface CategoryInfo { key: string; labelZh: string; labelEn: string; departmentId: number | null; position: number; active: boolean }
 
 interface Knowledge {
   rules: CompiledRules;
@@ -16,11 +15,6 @@ interface Knowledge {
   urgency: UrgencySettings;
   until: number;
 }
-
-export const URGENCY_SETTING = 'triage.urgency';
-
-/** How much of a ticket's member text the classifier and the model read. */
-const MAX_TEXT = 4_000;
 
 /**
  * Triage for the ticket path: rules, categories and urgency settings cached briefly (edits here apply
@@ -32,7 +26,7 @@ export class TriageService implements Triager {
   private knowledge: Knowledge | null = null;
   private generation = 0;
   private model = new TriageModel();
-  private modelState = { maxId: 0, count: 0, checkedAt: 0 };
+  private modelState = { maxId: 0, count: 0, sum: 0, checkedAt: 0 };
   private syncing: Promise<void> | null = null;
 
   constructor(private readonly o: { db: Database; log: Logger; ttlMs?: number; modelCheckMs?: number }) {}
@@ -132,10 +126,7 @@ export class TriageService implements Triager {
 
   private async load(sql: SqlSession): Promise<Knowledge> {
     const generation = this.generation;
-    const ruleRows = await sql.rows<Record<string, unknown>>('SELECT id, name, enabled, position, conditions, `match` AS matchJson, actions FROM triage_rule ORDER BY position, id');
-    const categories = await sql.rows<Record<string, unknown>>('SELECT `key` AS k, labelZh, labelEn, departmentId, position, active FROM triage_category ORDER BY position, `key`');
-    const [urgencyRow] = await sql.rows<{ value: string }>('SELECT value FROM setting WHERE `key` = ?', [URGENCY_SETTING]);
-    const rules: TriageRule[] = ruleRows.map(ruleOf);
+    const [rules, categories, urgency] = [await readRules(sql), await readCategories(sql), await readUrgency(sql)];
     let compiled: CompiledRules;
     try {
       compiled = compileRules(rules);
@@ -144,39 +135,37 @@ export class TriageService implements Triager {
       this.o.log.error('triage rules do not compile; running without the failing rule', { error: String(err) });
       compiled = compileRules(rules.filter((r) => { try { compileRules([r]); return true; } catch { return false; } }));
     }
-    const cats: CategoryInfo[] = categories.map((c) => ({
-      key: String(c.k), labelZh: String(c.labelZh), labelEn: String(c.labelEn),
-      departmentId: c.departmentId === null ? null : Number(c.departmentId), position: Number(c.position), active: Boolean(Number(c.active)),
-    }));
     const k: Knowledge = {
-      rules: compiled, categories: cats, active: cats.filter((c) => c.active).map((c) => c.key),
-      urgency: urgencyRow ? { ...DEFAULT_URGENCY, ...(JSON.parse(urgencyRow.value) as Partial<UrgencySettings>) } : DEFAULT_URGENCY,
+      rules: compiled, categories, active: categories.filter((c) => c.active).map((c) => c.key), urgency,
       until: Date.now() + (this.o.ttlMs ?? 5_000),
     };
     if (generation === this.generation) this.knowledge = k;
     return k;
   }
 
+  /**
+   * The table's (max id, count, sum of ids) tells what changed since the last look, with no state of
+   * its own: rows appended above the old max are learned one by one; anything else (a correction
+   * replaced, an erasure, a row with a lower id committing late) makes the process retrain from scratch.
+   */
   private async sync(sql: SqlSession): Promise<void> {
-    const [head] = await sql.rows<{ maxId: number | null; n: number }>('SELECT MAX(id) AS maxId, COUNT(*) AS n FROM triage_example');
-    const maxId = Number(head?.maxId ?? 0);
-    const count = Number(head?.n ?? 0);
+    const [head] = await sql.rows<{ maxId: number | null; n: number; total: number | string | null }>('SELECT MAX(id) AS maxId, COUNT(*) AS n, SUM(id) AS total FROM triage_example');
+    const now = { maxId: Number(head?.maxId ?? 0), count: Number(head?.n ?? 0), sum: Number(head?.total ?? 0) };
     const s = this.modelState;
-    if (maxId === s.maxId && count === s.count) { s.checkedAt = Date.now(); return; }
-    if (maxId > s.maxId) {
-      const fresh = await sql.rows<Record<string, unknown>>('SELECT id, text, type, category, source FROM triage_example WHERE id > ? AND id <= ? ORDER BY id', [s.maxId, maxId]);
-      // Rows only ever appear with higher ids; if counts still disagree, some were replaced or deleted: retrain.
-      if (s.count + fresh.length === count) {
-        for (const row of fresh) this.model.learn(exampleOf(row), weightOf(row));
-        Object.assign(s, { maxId, count, checkedAt: Date.now() });
-        return;
-      }
+    if (now.maxId === s.maxId && now.count === s.count && now.sum === s.sum) { s.checkedAt = Date.now(); return; }
+    const fresh = now.maxId > s.maxId
+      ? await sql.rows<Record<string, unknown>>('SELECT id, text, type, category, source FROM triage_example WHERE id > ? AND id <= ? ORDER BY id', [s.maxId, now.maxId])
+      : [];
+    const appendedOnly = fresh.length > 0 && s.count + fresh.length === now.count && s.sum + fresh.reduce((a, r) => a + Number(r.id), 0) === now.sum;
+    if (appendedOnly) {
+      for (const row of fresh) this.model.learn(exampleOf(row), weightOf(row));
+    } else {
+      const all = await sql.rows<Record<string, unknown>>('SELECT id, text, type, category, source FROM triage_example WHERE id <= ? ORDER BY id', [now.maxId]);
+      const model = new TriageModel();
+      for (const row of all) model.learn(exampleOf(row), weightOf(row));
+      this.model = model;
     }
-    const all = await sql.rows<Record<string, unknown>>('SELECT id, text, type, category, source FROM triage_example WHERE id <= ? ORDER BY id', [maxId]);
-    const model = new TriageModel();
-    for (const row of all) model.learn(exampleOf(row), weightOf(row));
-    this.model = model;
-    Object.assign(s, { maxId, count: all.length, checkedAt: Date.now() });
+    Object.assign(s, now, { checkedAt: Date.now() });
   }
 }
 
@@ -188,17 +177,3 @@ function weightOf(row: Record<string, unknown>): number {
 function exampleOf(row: Record<string, unknown>): TrainingExample {
   return { text: String(row.text), type: (row.type as TicketType | null) ?? null, category: (row.category as string | null) ?? null };
 }
-
-export function ruleOf(r: Record<string, unknown>): TriageRule {
-  const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
-  return {
-    id: Number(r.id), name: String(r.name), enabled: Boolean(Number(r.enabled)), position: Number(r.position),
-    conditions: json(r.conditions), match: json(r.matchJson ?? r.match), actions: json(r.actions),
-  };
-}
-
-/** The label an agent set, in the shape of a classifier's output. */
-export function agentLabel<T>(value: T, agentId: number, at: Date): Labelled<T> {
-  return { value, confidence: 1, reasons: [{ source: 'agent', code: 'agent.corrected', detail: `set by agent ${agentId} at ${at.toISOString()}` }] };
-}
-
