@@ -117,12 +117,16 @@ export function buildServices(o: ServiceOptions): Services {
     },
   });
   const slaScheduler = new SlaScheduler({ db: o.db, sla, clock: o.clock, log: o.log, afterBatch: () => notifications.kick() });
+  /** After a committed change the SLA engine saw: wake the scheduler for the deadline it set, send the alerts it wrote. */
+  const afterSlaChange = (): void => {
+    const check = sla.takeEarliestCheck();
+    if (check) slaScheduler.wakeBy(check);
+    if (sla.takeNotificationsWritten()) notifications.kick();
+  };
   /** Re-evaluates live tickets (all, a member's or a department's) under the current rules; wakes the scheduler for what it set. */
   const recomputeSla = async (scope: { memberId?: number; departmentId?: number } = {}): Promise<number> => {
     const n = await sla.recomputeLive(scope);
-    const at = sla.takeEarliestCheck();
-    if (at) slaScheduler.wakeBy(at);
-    if (sla.takeNotificationsWritten()) notifications.kick();
+    afterSlaChange();
     return n;
   };
   // After an admin's edit, in the background: one recompute at a time (a change during one runs another
@@ -151,9 +155,7 @@ export function buildServices(o: ServiceOptions): Services {
     onEvents: (sql, ticketId, events, now) => sla.onTicketEvents(sql, ticketId, events, now),
     afterCommit: (n) => {
       if (n.deliveries > 0) delivery.kick();
-      const check = sla.takeEarliestCheck();
-      if (check) slaScheduler.wakeBy(check);
-      if (sla.takeNotificationsWritten()) notifications.kick();
+      afterSlaChange();
     },
   });
   return {
@@ -162,7 +164,10 @@ export function buildServices(o: ServiceOptions): Services {
     files, slaConfig, sla, slaScheduler, notifications, ackLinks,
     slaAdmin: new SlaAdminService({ db: o.db, config: slaConfig, onChange: afterAdminChange }),
     recomputeSla,
-    escalations: new EscalationService({ db: o.db, clock: o.clock, sla, tickets, agents, onHandled: (ids, state) => notifications.markHandled(ids, state) }),
+    escalations: new EscalationService({
+      db: o.db, clock: o.clock, sla, tickets, agents, log: o.log, afterCommit: afterSlaChange,
+      onHandled: (ids, state, except) => notifications.markHandled(ids, state, except),
+    }),
     mailboxes: new MailboxService(o.db, o.vault),
     emailInbound: new EmailInboundService({ db: o.db, tickets, files, clock: o.clock, log: o.log, secret: o.vault.subKey('email-threading') }),
     db: o.db, vault: o.vault, clock: o.clock, log: o.log, channels, tickets, members, delivery,

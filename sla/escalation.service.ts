@@ -6,7 +6,8 @@ import { Agent, SlaAlert, Ticket } from '../server/db/entities/index.js';
 import type { AgentService } from '../server/agents/agent.service.js';
 import { sqlSession } from '../server/db/sql-session.js';
 import { AppError, NotFoundError } from '../server/errors.js';
-import type { AlertActionResult, AlertActions, HandledState } from '../server/notify/notification.js';
+import type { AlertActionInput, AlertActionResult, AlertActions, HandledState } from '../server/notify/notification.js';
+import type { Logger } from '../server/logger.js';
 import type { TicketService } from '../server/tickets/ticket.service.js';
 import { TicketStore } from '../server/tickets/ticket.store.js';
 import type { SlaService } from './sla.service.js';
@@ -20,27 +21,40 @@ export type AckVia = 'api' | 'slack' | 'email';
 export class EscalationService implements AlertActions {
   constructor(private readonly o: {
     db: Database; clock: Clock; sla: SlaService; tickets: TicketService; agents: AgentService;
-    /** After an acknowledgement committed: update what was already sent (Slack messages lose their buttons). */
-    onHandled?: (alertIds: number[], state: HandledState) => Promise<void>;
+    /**
+     * After an acknowledgement committed, in the background: update what was already sent (Slack
+     * messages lose their buttons), except `except`, the message a click came from.
+     */
+    onHandled?: (alertIds: number[], state: HandledState, except?: string) => Promise<void>;
+    /** After any change committed: the scheduler and notification worker pick up what it set or wrote. */
+    afterCommit?: () => void;
+    log?: Logger;
   }) {}
 
   /**
-   * Acknowledges every open alert of the ticket. Allowed to anyone who may see the ticket, and to the
-   * contact an alert went to (a director outside the department). Idempotent: a second click says so.
+   * Acknowledges the open alerts of the ticket: all of them, or (`upTo`, from a button or link of one
+   * alert) those fired up to that alert — a week-old link must not acknowledge a breach fired after it
+   * was sent. Allowed to anyone who may see the ticket, and to the contact an alert went to (a
+   * director outside the department). Idempotent: a second click says so.
    */
-  async acknowledgeTicket(p: Principal, ticketId: number, via: AckVia, takenOver = false): Promise<{ acknowledged: number; alreadyAcknowledged: boolean }> {
+  async acknowledgeTicket(p: Principal, ticketId: number, via: AckVia, o: { takenOver?: boolean; upTo?: number; messageRef?: string } = {}): Promise<{ acknowledged: number; alreadyAcknowledged: boolean }> {
     const now = this.o.clock.now();
     const alertIds = await this.o.db.tx(async (m) => {
       const ticket = await this.o.db.forUpdate(m.createQueryBuilder(Ticket, 't').where('t.id = :id', { id: ticketId })).getOne();
       if (!ticket) throw new NotFoundError('ticket');
       const contact = await m.existsBy(SlaAlert, { ticketId, contactAgentId: p.agentId });
       if (!contact && !(await ticketVisible(m, p, ticket))) throw new NotFoundError('ticket');
-      const open = await m.createQueryBuilder(SlaAlert, 'a')
-        .where("a.ticketId = :ticketId AND a.acknowledgedAt IS NULL AND a.kind IN ('breach', 'urgent')", { ticketId }).getMany();
+      const qb = m.createQueryBuilder(SlaAlert, 'a')
+        .where("a.ticketId = :ticketId AND a.acknowledgedAt IS NULL AND a.kind IN ('breach', 'urgent')", { ticketId });
+      if (o.upTo !== undefined) qb.andWhere('a.id <= :upTo', { upTo: o.upTo });
+      const open = await qb.getMany();
       if (!open.length) return [];
       await m.update(SlaAlert, open.map((a) => a.id), { acknowledgedAt: now, acknowledgedBy: p.agentId });
       const sql = sqlSession(m, this.o.db.engine);
-      await sql.run('UPDATE ticket SET escalationAlertId = NULL, escalationDueAt = NULL WHERE id = ?', [ticketId]);
+      // The running chain stops if its breach is among those acknowledged.
+      if (ticket.escalationAlertId !== null && open.some((a) => a.id === ticket.escalationAlertId)) {
+        await sql.run('UPDATE ticket SET escalationAlertId = NULL, escalationDueAt = NULL, escalationLevel = 0 WHERE id = ?', [ticketId]);
+      }
       await new TicketStore(sql).insertEvents(ticketId, { type: 'agent', id: p.agentId }, [{
         type: 'sla.acknowledged', data: { via, alertIds: open.map((a) => a.id), levels: [...new Set(open.map((a) => a.level))], metrics: [...new Set(open.map((a) => a.metric))] },
       }], now);
@@ -49,19 +63,23 @@ export class EscalationService implements AlertActions {
       if (row) await this.o.sla.evaluateGuarded(sql, row, now);
       return open.map((a) => a.id);
     });
+    this.o.afterCommit?.();
     if (alertIds.length && this.o.onHandled) {
+      const onHandled = this.o.onHandled;
       const name = (await this.o.db.read((m) => m.findOneBy(Agent, { id: p.agentId })))?.name ?? `#${p.agentId}`;
-      await this.o.onHandled(alertIds, takenOver ? { takenOverBy: name } : { acknowledgedBy: name });
+      // Editing sent messages takes a Slack round trip each: never on the request path.
+      void onHandled(alertIds, o.takenOver ? { takenOverBy: name } : { acknowledgedBy: name }, o.messageRef)
+        .catch((err: unknown) => this.o.log?.warn('could not update the alerts already sent', { error: String(err) }));
     }
     return { acknowledged: alertIds.length, alreadyAcknowledged: alertIds.length === 0 };
   }
 
-  async acknowledgeAlert(agentId: number, alertId: number, via: AckVia): Promise<AlertActionResult> {
+  async acknowledgeAlert(agentId: number, alertId: number, via: AckVia, messageRef?: string): Promise<AlertActionResult> {
     const found = await this.context(agentId, alertId);
     if ('message' in found) return { ok: false, message: found.message };
     let result: { alreadyAcknowledged: boolean };
     try {
-      result = await this.acknowledgeTicket(found.principal, found.ticketId, via);
+      result = await this.acknowledgeTicket(found.principal, found.ticketId, via, { upTo: alertId, messageRef });
     } catch (err) {
       if (err instanceof NotFoundError) return { ok: false, message: 'You cannot see this ticket. / 您无权查看该工单。' };
       throw err;
@@ -72,13 +90,13 @@ export class EscalationService implements AlertActions {
 
   // ── AlertActions (Slack buttons) ─────────────────────────────────────────
 
-  async acknowledge(input: { alertId: number; slackUserId: string }): Promise<AlertActionResult> {
+  async acknowledge(input: AlertActionInput): Promise<AlertActionResult> {
     const agent = await this.agentBySlack(input.slackUserId);
     if (!agent) return unknownSlackUser();
-    return this.acknowledgeAlert(agent.id, input.alertId, 'slack');
+    return this.acknowledgeAlert(agent.id, input.alertId, 'slack', input.messageRef);
   }
 
-  async takeOver(input: { alertId: number; slackUserId: string }): Promise<AlertActionResult> {
+  async takeOver(input: AlertActionInput): Promise<AlertActionResult> {
     const agent = await this.agentBySlack(input.slackUserId);
     if (!agent) return unknownSlackUser();
     const found = await this.context(agent.id, input.alertId);
@@ -94,7 +112,7 @@ export class EscalationService implements AlertActions {
       if (err instanceof AppError) return { ok: false, message: `Could not assign ${found.ticketNumber} to you: ${err.message} / 无法将工单分配给您。` };
       throw err;
     }
-    await this.acknowledgeTicket(found.principal, found.ticketId, 'slack', true);
+    await this.acknowledgeTicket(found.principal, found.ticketId, 'slack', { takenOver: true, upTo: input.alertId, messageRef: input.messageRef });
     return { ok: true, ticketNumber: found.ticketNumber, agentName: found.agentName, action: 'taken_over' };
   }
 

@@ -3,6 +3,7 @@ import type { Clock } from '../server/clock.js';
 import type { Database } from '../server/db/database.js';
 import { toDate } from '../server/db/sql-session.js';
 import type { Logger } from '../server/logger.js';
+import { WakeLoop } from '../server/wake-loop.js';
 import type { SlaService } from './sla.service.js';
 
 export interface SlaSchedulerOptions {
@@ -29,36 +30,31 @@ export interface SlaSchedulerOptions {
  */
 export class SlaScheduler {
   readonly id = `sla-${process.pid}-${randomUUID().slice(0, 8)}`;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = true;
-  private again = false;
-  /** Wall time the timer is set for (null: a pass is running or we are stopped). */
-  private armedAt: number | null = null;
+  private readonly loop: WakeLoop;
   /** Clock reading of the latest claim: a check due after it was simply not due yet, not held by anyone. */
   private lastClaimAt = 0;
 
-  constructor(private readonly o: SlaSchedulerOptions) {}
+  constructor(private readonly o: SlaSchedulerOptions) {
+    this.loop = new WakeLoop({
+      name: 'sla scheduler', log: o.log, logFields: { scheduler: this.id }, retryMs: o.maxSleepMs ?? 1_000,
+      pass: () => this.pass(),
+    });
+  }
 
   start(): void {
-    this.stopped = false;
-    this.arm(0);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.loop.stop();
   }
 
-  /** A committed change set a check at `at`: make sure the timer fires by then. */
+  /**
+   * A committed change set a check at `at`: make sure a pass runs by then. Mid-pass (its closing look
+   * at the earliest check may have run before this commit) the next pass is set for `at` at the latest.
+   */
   wakeBy(at: Date): void {
-    if (this.stopped) return;
-    const ms = Math.max(0, at.getTime() - this.o.clock.now().getTime());
-    // Mid-pass: its closing look at the earliest check may have run before this commit; look once more.
-    if (this.running) { this.again = true; return; }
-    if (this.armedAt === null || Date.now() + ms < this.armedAt) this.arm(ms);
+    this.loop.wakeIn(at.getTime() - this.o.clock.now().getTime());
   }
 
   /** One batch: claim due tickets and bring them up to date. Returns how many tickets were claimed. */
@@ -78,43 +74,22 @@ export class SlaScheduler {
     return claimed;
   }
 
-  private arm(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.armedAt = Date.now() + ms;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.armedAt = null;
-      this.running = this.pass().then((next) => {
-        this.running = null;
-        if (this.stopped) return;
-        if (this.again) { this.again = false; this.arm(0); return; }
-        this.arm(next);
-      });
-    }, ms);
-    this.timer.unref();
-  }
-
-  /** Drains what is due, then answers how long to sleep: until the earliest check, at most maxSleepMs. */
+  /** Drains what is due, then answers how long to sleep: until the earliest check, at most maxSleepMs (also after a failed pass, which the loop logs). */
   private async pass(): Promise<number> {
     const maxSleep = this.o.maxSleepMs ?? 1_000;
-    try {
-      let claimed = 0;
-      for (let n = -1; !this.stopped && n !== 0 && (n === -1 || n >= (this.o.batchSize ?? 200)); ) {
-        n = await this.runOnce();
-        claimed += n;
-      }
-      const [row] = await this.o.db.sqlTx((sql) => sql.rows<{ next: unknown }>('SELECT MIN(nextSlaCheckAt) AS next FROM ticket'));
-      if (!row || row.next === null || row.next === undefined) return maxSleep;
-      const next = toDate(row.next).getTime();
-      const wait = next - this.o.clock.now().getTime();
-      // Timers can fire a millisecond before the clock says the deadline came: not due at the claim, due now.
-      if (wait <= 0 && next > this.lastClaimAt) return 0;
-      // Due but not claimable (another process or a user's transaction holds it): retry shortly, don't spin.
-      if (wait <= 0 && claimed === 0) return 50;
-      return Math.max(0, Math.min(maxSleep, wait));
-    } catch (err) {
-      this.o.log.error('sla scheduler pass failed', { scheduler: this.id, error: String(err) });
-      return maxSleep;
+    let claimed = 0;
+    for (let n = -1; !this.loop.stopped && n !== 0 && (n === -1 || n >= (this.o.batchSize ?? 200)); ) {
+      n = await this.runOnce();
+      claimed += n;
     }
+    const [row] = await this.o.db.sqlTx((sql) => sql.rows<{ next: unknown }>('SELECT MIN(nextSlaCheckAt) AS next FROM ticket'));
+    if (!row || row.next === null || row.next === undefined) return maxSleep;
+    const next = toDate(row.next).getTime();
+    const wait = next - this.o.clock.now().getTime();
+    // Timers can fire a millisecond before the clock says the deadline came: not due at the claim, due now.
+    if (wait <= 0 && next > this.lastClaimAt) return 0;
+    // Due but not claimable (another process or a user's transaction holds it): retry shortly, don't spin.
+    if (wait <= 0 && claimed === 0) return 50;
+    return Math.max(0, Math.min(maxSleep, wait));
   }
 }

@@ -169,8 +169,9 @@ export class SlaService {
     if (esc.alertId !== null && esc.dueAt && esc.dueAt.getTime() <= now.getTime() && !ENDED.has(state.status)) {
       fired += await this.escalate(sql, row, dept, snap.agents, now, events, esc);
     }
-    // A finished ticket needs no one else woken: the chain stops, the alert stays for the record.
-    if (ENDED.has(state.status)) esc.dueAt = null;
+    // A finished ticket needs no one else woken: the chain ends (the alert rows stay for the record), and
+    // a breach after a reopen starts a new one.
+    if (ENDED.has(state.status)) Object.assign(esc, { alertId: null, level: 0, dueAt: null });
     if (change.urgent && !ENDED.has(state.status)) fired += await this.urgent(sql, row, dept, snap.agents, now, events);
     if ((policy?.id ?? null) !== row.slaPolicyId) {
       events.unshift({ type: 'sla.policy_applied', data: { from: row.slaPolicyId, to: policy?.id ?? null, name: policy?.name ?? null, calendar: cal.timezone } });
@@ -253,9 +254,10 @@ export class SlaService {
       fired++;
       events.push({ type: 'sla.breached', data: { alertId: id, metric: a.metric, dueAt: a.dueAt.toISOString(), cycle: a.cycle, level: 1, contactAgentId: level?.agentId ?? null, lagMs: now.getTime() - a.dueAt.getTime() } });
       if (level) await this.notifyContact(sql, row, dept!, agents.get(level.agentId), 1, { kind: 'sla.breached', alertId: id, metric: a.metric, dueAt: a.dueAt }, now);
-      // A chain already running for an unacknowledged breach keeps its pace: restarting it at level 1
-      // would let a ticket that keeps breaching never reach level 2. A new chain starts otherwise.
-      if (esc.alertId === null) {
+      // A chain still running for an unacknowledged breach keeps its pace: restarting it at level 1
+      // would let a ticket that keeps breaching never reach level 2. A new chain starts otherwise
+      // (none running, or the last one reached its final level).
+      if (esc.alertId === null || esc.dueAt === null) {
         esc.alertId = id;
         esc.level = 1;
         esc.dueAt = dept && dept.chain.length > 1 ? new Date(now.getTime() + level!.delayMinutes * 60_000) : null;

@@ -1,5 +1,6 @@
 import { ImapFlow } from 'imapflow';
 import type { Logger } from '../../server/logger.js';
+import { WakeLoop } from '../../server/wake-loop.js';
 
 /** Where the support mailbox is; the password never reaches a log line or an error message. */
 export interface ImapMailboxSettings {
@@ -77,7 +78,7 @@ export class ImapPoller {
   private client: ImapFlow | null = null;
   /** The client whose session already made sure the processed folder exists. */
   private processedFolderReadyOn: ImapFlow | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly loop: WakeLoop;
   private running: Promise<PollResult> | null = null;
   private stopped = false;
   /** Failed hand-overs per UID, valid for one UIDVALIDITY of the folder; kept in memory only. */
@@ -95,19 +96,21 @@ export class ImapPoller {
     if (this.processedFolder !== null && this.processedFolder.toUpperCase() === this.folder.toUpperCase()) {
       throw new Error('ImapPoller: processedFolder must differ from the polled folder');
     }
+    // pollOnce never rejects here: a failed poll is logged in poll() and the next comes intervalMs later.
+    const next = (): number => this.intervalMs;
+    this.loop = new WakeLoop({ name: 'imap poller', log: o.log, retryMs: this.intervalMs, pass: () => this.pollOnce().then(next, next) });
   }
 
   /** Polls now and then every intervalMs after the previous poll ended; the timer never keeps the process alive. */
   start(): void {
     this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops the timer, waits for a running poll (its current message finishes) and logs out. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    await this.loop.stop();
     await this.running?.catch(() => {});
     await this.disconnect();
   }
@@ -124,17 +127,6 @@ export class ImapPoller {
     this.running = next;
     void next.catch(() => {}).finally(() => { if (this.running === next) this.running = null; });
     return next;
-  }
-
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.pollOnce()
-        .catch(() => { /* logged in poll() */ })
-        .finally(() => { if (!this.stopped) this.schedule(this.intervalMs); });
-    }, ms);
-    this.timer.unref();
   }
 
   private async poll(): Promise<PollResult> {

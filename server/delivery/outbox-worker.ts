@@ -4,6 +4,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
+import { WakeLoop } from '../wake-loop.js';
 
 /** The columns every outbox table (delivery, notification) shares; the worker reads and writes only these. */
 export interface OutboxRow {
@@ -57,13 +58,12 @@ export function backoffMs(attempts: number, random = Math.random): number {
  */
 export abstract class OutboxWorker<T extends OutboxRow> {
   readonly id = `w-${process.pid}-${randomUUID().slice(0, 8)}`;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = true;
+  private readonly loop: WakeLoop;
 
   /** `name` prefixes log lines and keys the row id in them ("delivery", "notification"). */
-  protected constructor(private readonly entity: EntityTarget<T>, private readonly name: string, private readonly base: OutboxWorkerOptions) {}
+  protected constructor(private readonly entity: EntityTarget<T>, private readonly name: string, private readonly base: OutboxWorkerOptions) {
+    this.loop = new WakeLoop({ name, log: base.log, logFields: { worker: this.id }, retryMs: base.pollMs, pass: () => this.drain() });
+  }
 
   /** Sends one row; resolves to the provider's fields to store with the row, throws to fail the attempt. */
   protected abstract send(row: T): Promise<Partial<T>>;
@@ -78,22 +78,16 @@ export abstract class OutboxWorker<T extends OutboxRow> {
   protected async onFinalFailure(_m: EntityManager, _row: T, _failure: OutboxFailure): Promise<void> {}
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.loop.stop();
   }
 
-  /** New rows were committed: look now instead of at the next poll. */
+  /** New rows were committed: look now instead of at the next poll (right after the running pass, if any). */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) this.again = true;
-    else this.schedule(0);
+    this.loop.wakeIn(0);
   }
 
   /** One pass: claim due rows and send them. Returns how many were attempted. */
@@ -108,25 +102,10 @@ export abstract class OutboxWorker<T extends OutboxRow> {
     return false;
   }
 
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.running = this.loop().finally(() => {
-        this.running = null;
-        if (!this.stopped) this.schedule(this.again ? 0 : this.base.pollMs);
-        this.again = false;
-      });
-    }, ms);
-    this.timer.unref();
-  }
-
-  private async loop(): Promise<void> {
-    try {
-      while (!this.stopped && (await this.runOnce()) > 0) { /* drain */ }
-    } catch (err) {
-      this.base.log.error(`${this.name} pass failed`, { worker: this.id, error: String(err) });
-    }
+  /** Passes until nothing is due, then sleeps pollMs (also after a failed pass, which the loop logs). */
+  private async drain(): Promise<number> {
+    while (!this.loop.stopped && (await this.runOnce()) > 0) { /* drain */ }
+    return this.base.pollMs;
   }
 
   private async claim(): Promise<T[]> {

@@ -50,9 +50,12 @@ export class PermanentNotifyError extends Error {
 }
 
 /** What a click on Acknowledge / Take over does; implemented by the escalation service. */
+export interface AlertActionInput { alertId: number; slackUserId: string; messageRef?: string }
+
 export interface AlertActions {
-  acknowledge(input: { alertId: number; slackUserId: string }): Promise<AlertActionResult>;
-  takeOver(input: { alertId: number; slackUserId: string }): Promise<AlertActionResult>;
+  /** `messageRef`: the clicked message (`channel:ts`), which the click handler edits itself. */
+  acknowledge(input: AlertActionInput): Promise<AlertActionResult>;
+  takeOver(input: AlertActionInput): Promise<AlertActionResult>;
 }
 
 export type AlertActionResult =

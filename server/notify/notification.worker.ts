@@ -36,11 +36,12 @@ export class NotificationWorker extends OutboxWorker<Notification> {
    * Shows on what was already sent about these alerts that someone handled them (Slack messages lose
    * their buttons), wherever the acknowledgement came from. Best effort: the acknowledgement stands either way.
    */
-  async markHandled(alertIds: number[], state: HandledState): Promise<void> {
+  async markHandled(alertIds: number[], state: HandledState, except?: string): Promise<void> {
     if (!alertIds.length) return;
     const sent = await this.o.db.read((m) => m.createQueryBuilder(Notification, 'n')
       .where("n.alertId IN (:...alertIds) AND n.status = 'sent' AND n.providerRef IS NOT NULL", { alertIds }).getMany());
     for (const n of sent) {
+      if (n.providerRef === except) continue; // the message clicked: its handler edits it, once
       const notifier = this.notifiers.get(n.channel);
       if (!notifier?.markHandled) continue;
       await notifier.markHandled({ providerRef: n.providerRef!, payload: n.payload as unknown as NotificationPayload }, state)

@@ -12,6 +12,7 @@ import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { inbound, startWorld, type TestWorld } from '../helpers/harness.js';
 import { RecordingAdapter } from '../helpers/recording-adapter.js';
 import { slaTick } from '../helpers/sla.js';
+import { expectEventually } from '../helpers/expect-eventually.js';
 
 const SIGNING_SECRET = 'f0e1d2c3b4a5968778695a4b3c2d1e0f';
 const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures/slack/block_actions_payload.json');
@@ -104,12 +105,16 @@ for (const engine of ENGINES) {
     it('Acknowledge in Slack stops the chain and is recorded; level 2 never goes out', async () => {
       const ticketId = await newTicket('esc-2');
       const alert = await breach(ticketId);
+      // Slack hears back at ack(); the work goes on after the answer.
       expect(await click('sla_acknowledge', alert.id, 'U0HEAD')).to.equal(200);
-      const acked = await eventsOf(ticketId, 'sla.acknowledged');
-      expect(acked).to.have.length(1);
+      const acked = await expectEventually(async () => {
+        const rows = await eventsOf(ticketId, 'sla.acknowledged');
+        expect(rows).to.have.length(1);
+        return rows;
+      });
       expect(acked[0]!.data.via).to.equal('slack');
       expect(acked[0]!.actorId).to.equal(w.supervisorA.agentId);
-      expect(JSON.stringify(slack.calls.find((c) => c.method === 'chat.update')?.body)).to.contain('Acknowledged by');
+      await expectEventually(() => expect(JSON.stringify(slack.calls.find((c) => c.method === 'chat.update')?.body)).to.contain('Acknowledged by'));
       later(60);
       await slaTick(w.services, now);
       expect(await eventsOf(ticketId, 'sla.escalated')).to.have.length(0);
@@ -120,11 +125,16 @@ for (const engine of ENGINES) {
       const alert = await breach(ticketId);
       const ack = await w.api('POST', `/api/tickets/${ticketId}/sla/acknowledge`, { token: w.services.signer.issue(w.supervisorA.agentId, 0, now).token });
       expect(ack.body.acknowledged).to.equal(1);
-      const update = slack.calls.find((c) => c.method === 'chat.update');
-      expect(update?.body.channel).to.equal('C0SLA');
-      expect(JSON.stringify(update?.body.blocks)).to.contain('Acknowledged by Supervisor A').and.not.contain('sla_acknowledge');
+      // The sent alert is edited in the background, not on the request path.
+      const update = await expectEventually(() => {
+        const found = slack.calls.find((c) => c.method === 'chat.update');
+        expect(found).to.not.equal(undefined);
+        return found!;
+      });
+      expect(update.body.channel).to.equal('C0SLA');
+      expect(JSON.stringify(update.body.blocks)).to.contain('Acknowledged by Supervisor A').and.not.contain('sla_acknowledge');
       expect(await click('sla_acknowledge', alert.id, 'U0HEAD')).to.equal(200);
-      expect(JSON.stringify(slack.calls.find((c) => c.method === 'response_url')?.body)).to.contain('already acknowledged');
+      await expectEventually(() => expect(JSON.stringify(slack.calls.find((c) => c.method === 'response_url')?.body)).to.contain('already acknowledged'));
     });
 
     it('unacknowledged, level 2 (the director) is told in their own Slack after level 1\'s delay', async () => {
@@ -143,7 +153,11 @@ for (const engine of ENGINES) {
       const ticketId = await newTicket('esc-4');
       const alert = await breach(ticketId);
       expect(await click('sla_take_over', alert.id, 'U0HEAD')).to.equal(200);
-      const ticket = await w.services.db.read((m) => m.findOneByOrFail(Ticket, { id: ticketId }));
+      const ticket = await expectEventually(async () => {
+        const t = await w.services.db.read((m) => m.findOneByOrFail(Ticket, { id: ticketId }));
+        expect(t.escalationAlertId).to.equal(null);
+        return t;
+      });
       expect(ticket.assigneeId).to.equal(w.supervisorA.agentId);
       expect(ticket.escalationAlertId).to.equal(null);
       expect(await eventsOf(ticketId, 'sla.acknowledged')).to.have.length(1);
@@ -154,9 +168,33 @@ for (const engine of ENGINES) {
       const alert = await breach(ticketId);
       expect(await click('sla_acknowledge', alert.id, 'U0HEAD', 'not-the-secret-0000000000000000')).to.equal(401);
       expect(await click('sla_acknowledge', alert.id, 'U0STRANGER')).to.equal(200);
+      await expectEventually(() => expect(JSON.stringify(slack.calls.find((c) => c.method === 'response_url')?.body)).to.contain('not linked'));
       expect(await eventsOf(ticketId, 'sla.acknowledged')).to.have.length(0);
-      const ephemeral = slack.calls.find((c) => c.method === 'response_url');
-      expect(JSON.stringify(ephemeral?.body)).to.contain('not linked');
+    });
+
+    it('an old link acknowledges its own alert, not one fired after it was sent', async () => {
+      const ticketId = await newTicket('esc-6b');
+      const first = await breach(ticketId);
+      const link = new URL(String(email.sent.find((n) => n.payload.alertId === first.id)!.payload.ackUrl));
+      await w.services.tickets.setPriority({ agentId: w.admin.agentId, role: 'admin', departmentIds: [] }, ticketId, 'urgent');
+      const urgent = await w.services.db.read((m) => m.findOneByOrFail(SlaAlert, { ticketId, kind: 'urgent' }));
+      expect(urgent.id).to.be.greaterThan(first.id);
+      expect((await fetch(`${w.baseUrl}${link.pathname}`, { method: 'POST' })).status).to.equal(200);
+      const after = await w.services.db.read((m) => m.find(SlaAlert, { where: { ticketId }, order: { id: 'ASC' } }));
+      expect(after.find((a) => a.id === first.id)!.acknowledgedAt).to.not.equal(null);
+      expect(after.find((a) => a.id === urgent.id)!.acknowledgedAt, 'fired after the link was sent').to.equal(null);
+    });
+
+    it('a solved ticket ends its chain, so a breach after a reopen starts a new one', async () => {
+      const ticketId = await newTicket('esc-6c');
+      await breach(ticketId);
+      expect((await w.services.db.read((m) => m.findOneByOrFail(Ticket, { id: ticketId }))).escalationAlertId).to.not.equal(null);
+      const admin = { agentId: w.admin.agentId, role: 'admin' as const, departmentIds: [] };
+      await w.services.tickets.setStatus(admin, ticketId, 'solved');
+      const solved = await w.services.db.read((m) => m.findOneByOrFail(Ticket, { id: ticketId }));
+      expect(solved).to.include({ escalationAlertId: null, escalationLevel: 0, escalationDueAt: null });
+      expect((await w.services.sla.viewOf(ticketId))?.escalation).to.equal(null);
+      await w.services.tickets.setStatus(admin, ticketId, 'open'); // back among the open breaches the head's report counts
     });
 
     it('the email link shows a confirmation page; only its POST acknowledges; a tampered link is refused', async () => {

@@ -300,7 +300,7 @@ describe('slack: interactions', () => {
   it('Acknowledge: calls the service with the alert id and clicker, then edits the message', async () => {
     const res = await post(blockActions('sla_acknowledge', '42'));
     expect(res.status).to.equal(200);
-    expect(actions.calls).to.deep.equal([{ verb: 'acknowledge', alertId: 42, slackUserId: 'W111' }]);
+    await expectEventually(() => expect(actions.calls).to.deep.equal([{ verb: 'acknowledge', alertId: 42, slackUserId: 'W111', messageRef: 'C111:111.222' }]));
     const update = await expectEventually(() => {
       const u = callsOf(fake, 'chat.update')[0];
       if (!u) throw new Error('no chat.update yet');
@@ -317,7 +317,7 @@ describe('slack: interactions', () => {
   it('Take over: calls takeOver and shows who took it', async () => {
     const res = await post(blockActions('sla_take_over', '42'));
     expect(res.status).to.equal(200);
-    expect(actions.calls).to.deep.equal([{ verb: 'takeOver', alertId: 42, slackUserId: 'W111' }]);
+    await expectEventually(() => expect(actions.calls).to.deep.equal([{ verb: 'takeOver', alertId: 42, slackUserId: 'W111', messageRef: 'C111:111.222' }]));
     await expectEventually(() => {
       const u = callsOf(fake, 'chat.update')[0];
       expect(JSON.stringify(u?.body.blocks)).to.include('Taken over by Lin Wei');
@@ -362,12 +362,12 @@ describe('slack: interactions', () => {
       throw new Error('db down');
     };
     expect((await post(blockActions('sla_acknowledge', '42'))).status).to.equal(200);
-    expect(warnings.join('\n')).to.include('db down');
+    await expectEventually(() => expect(warnings.join('\n')).to.include('db down'));
 
     answer = async () => ({ ok: true, ticketNumber: 'T-2025-0007', agentName: 'Lin Wei', action: 'acknowledged' });
     fake.failNext('chat.update', 'message_not_found');
     expect((await post(blockActions('sla_acknowledge', '42'))).status).to.equal(200);
-    expect(warnings.join('\n')).to.include('message_not_found');
+    await expectEventually(() => expect(warnings.join('\n')).to.include('message_not_found'));
 
     expect((await post(blockActions('sla_acknowledge', '42'))).status).to.equal(200);
     await expectEventually(() => expect(callsOf(fake, 'chat.update').length).to.be.greaterThan(1));

@@ -68,15 +68,22 @@ function stateFor(result: Extract<AlertActionResult, { ok: true }>): AlertMessag
   return result.action === 'taken_over' ? { takenOverBy: result.agentName } : { acknowledgedBy: result.agentName };
 }
 
-async function showHandled(args: ButtonArgs, state: AlertMessageState): Promise<void> {
-  const { body, client } = args;
+/** The clicked message as our notifications record it (`channel:ts`), when Slack says which it was. */
+function clickedMessage(body: ButtonArgs['body']): string | undefined {
   const channel = body.channel?.id ?? stringField(body.container, 'channel_id');
   const ts = body.message?.ts ?? stringField(body.container, 'message_ts');
+  return channel && ts ? `${channel}:${ts}` : undefined;
+}
+
+/** Edits the clicked message at once for the person who clicked; the other copies are edited in the background. */
+async function showHandled(args: ButtonArgs, state: AlertMessageState): Promise<void> {
+  const { body, client } = args;
+  const ref = clickedMessage(body);
   const blocks: unknown = body.message?.blocks;
   const line = stateLines(state).join('\n');
-  if (channel && ts && Array.isArray(blocks)) {
+  if (ref && Array.isArray(blocks)) {
     const original = typeof body.message?.text === 'string' ? `${body.message.text} — ` : '';
-    await updateSlackMessage(client, `${channel}:${ts}`, { text: `${original}${line}`, blocks: withAlertState(blocks, state) });
+    await updateSlackMessage(client, ref, { text: `${original}${line}`, blocks: withAlertState(blocks, state) });
     return;
   }
   // No message to edit (ephemeral alert, or Slack left it out): at least tell the person who clicked.
@@ -85,7 +92,7 @@ async function showHandled(args: ButtonArgs, state: AlertMessageState): Promise<
 
 function alertHandler(verb: AlertVerb, actions: AlertActions, log: InteractionLog) {
   return async (args: ButtonArgs): Promise<void> => {
-    // Ack first: with processBeforeResponse the HTTP answer waits for this handler, and Slack gives up after 3 s.
+    // Ack first: Slack gives up after 3 s; the work goes on after the answer (processBeforeResponse is off).
     await args.ack();
     const { body, action } = args;
     try {
@@ -95,7 +102,7 @@ function alertHandler(verb: AlertVerb, actions: AlertActions, log: InteractionLo
         await args.respond({ response_type: 'ephemeral', replace_original: false, text: 'This alert button is no longer valid. / 此提醒按钮已失效。' });
         return;
       }
-      const input = { alertId, slackUserId: body.user.id };
+      const input = { alertId, slackUserId: body.user.id, messageRef: clickedMessage(body) };
       const result = verb === 'acknowledge' ? await actions.acknowledge(input) : await actions.takeOver(input);
       if (!result.ok) {
         await args.respond({ response_type: 'ephemeral', replace_original: false, text: result.message });
@@ -115,7 +122,8 @@ export function createSlackInteractions(opts: SlackInteractionsOptions): SlackIn
   const receiver = new ExpressReceiver({
     signingSecret: opts.signingSecret,
     endpoints: '/slack/events',
-    processBeforeResponse: true,
+    // A long-running server: answer Slack at ack(), then do the work (true is for function platforms).
+    processBeforeResponse: false,
     logger,
   });
   const app = new App({
