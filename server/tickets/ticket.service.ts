@@ -101,15 +101,18 @@ export class TicketService {
         });
         // A call an agent logged stays in the department they logged it into (they took it, they keep it).
         const departmentId = await this.routeDepartment(store, msg.assignTo !== undefined ? [msg.departmentId, triage.departmentId] : [triage.departmentId, msg.departmentId]);
+        // How the department was chosen, whichever step chose it: triage's (rule, category), the channel's, or the default.
+        const routedBy = departmentId === triage.departmentId ? String((triage.record.route as { reason?: string } | undefined)?.reason)
+          : departmentId === msg.departmentId ? 'channel' : 'default';
         ticket = await store.insertTicket({
           channel: msg.channel, memberId: member.id, departmentId, subject: subjectOf(msg.subject, msg.text),
-          type: triage.type, category: triage.category, priority: triage.priority, triage: triage.record, lastMessageAt: msg.receivedAt,
+          type: triage.type, category: triage.category, priority: triage.priority, triage: { ...triage.record, route: { departmentId, reason: routedBy } }, lastMessageAt: msg.receivedAt,
           language: triage.language, tags: triage.tags.map(normaliseTag),
         }, now);
         created = true;
         events.push({ type: 'ticket.created', data: {
           number: ticket.number, channel: msg.channel, departmentId, type: triage.type, category: triage.category, priority: triage.priority,
-          language: triage.language, routedBy: departmentId === triage.departmentId ? (triage.record.route as { reason?: string } | undefined)?.reason ?? null : null,
+          language: triage.language, routedBy,
           followUpOf: thread.followUpOf,
         } });
         const assignment = await this.deps.assigner?.assign(sql, { departmentId, dedicatedAgentId: member.dedicatedAgentId, handledBy: msg.assignTo });

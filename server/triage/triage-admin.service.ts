@@ -6,7 +6,7 @@ import { compileRules, DEFAULT_CATEGORIES, DEFAULT_RULES, RuleCompileError, SEED
 import type { RuleActions, RuleConditions, RuleMatch, TriageRule, UrgencySettings } from './engine/types.js';
 import type { TriageService } from './triage.service.js';
 import { MAX_TEXT, readCategories, readRules, readUrgency, URGENCY_SETTING, type CategoryInfo } from './triage-rows.js';
-import type { TicketType } from '../domain.js';
+import { DEFAULT_CATEGORY, type TicketType } from '../domain.js';
 
 export interface RuleInput {
   name?: string;
@@ -91,7 +91,7 @@ export class TriageAdminService {
     try {
       compileRules([rule]);
     } catch (err) {
-      if (err instanceof RuleCompileError) throw new UnprocessableError('INVALID_RULE', err.message, { field: err.field });
+      if (err instanceof RuleCompileError) throw new UnprocessableError('INVALID_RULE', err.message, { field: err.field === 'match' ? 'match' : `match.${err.field}` });
       throw err;
     }
     if (!Object.values(rule.actions).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0))) {
@@ -100,7 +100,8 @@ export class TriageAdminService {
     if (rule.actions.category !== undefined && !(await sql.rows('SELECT `key` FROM triage_category WHERE `key` = ?', [rule.actions.category])).length) {
       throw new UnprocessableError('UNKNOWN_CATEGORY', `category "${rule.actions.category}" does not exist`, { field: 'actions.category' });
     }
-    for (const d of [rule.actions.departmentId, ...(rule.conditions.departmentIds ?? [])]) await this.checkDepartment(sql, d);
+    await this.checkDepartment(sql, rule.actions.departmentId, 'actions.departmentId');
+    for (const d of rule.conditions.departmentIds ?? []) await this.checkDepartment(sql, d, 'conditions.departmentIds');
   }
 
   // ── categories ──
@@ -130,6 +131,9 @@ export class TriageAdminService {
   }
 
   async updateCategory(key: string, input: CategoryInput): Promise<CategoryInfo> {
+    if (key === DEFAULT_CATEGORY && input.active === false) {
+      throw new ConflictError('CATEGORY_REQUIRED', `"${DEFAULT_CATEGORY}" is what triage uses when nothing else fits; it cannot be retired`);
+    }
     await this.db.sqlTx(async (sql) => {
       if (!(await sql.rows('SELECT `key` FROM triage_category WHERE `key` = ? FOR UPDATE', [key])).length) throw new NotFoundError('category');
       if (input.departmentId !== undefined) await this.checkDepartment(sql, input.departmentId);
@@ -141,10 +145,10 @@ export class TriageAdminService {
     return this.getCategory(key);
   }
 
-  private async checkDepartment(sql: SqlSession, id: number | null | undefined): Promise<void> {
+  private async checkDepartment(sql: SqlSession, id: number | null | undefined, field = 'departmentId'): Promise<void> {
     if (id === null || id === undefined) return;
     if (!(await sql.rows('SELECT id FROM department WHERE id = ?', [id])).length) {
-      throw new UnprocessableError('UNKNOWN_DEPARTMENT', `department ${id} does not exist`, { field: 'departmentId' });
+      throw new UnprocessableError('UNKNOWN_DEPARTMENT', `department ${id} does not exist`, { field });
     }
   }
 

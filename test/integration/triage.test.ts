@@ -80,6 +80,24 @@ for (const engine of ENGINES) {
       expect((byRule.triage!.route as { reason: string }).reason).to.equal('rule');
       await w.services.triageAdmin.deleteRule(rule.id);
       await w.services.triageAdmin.updateCategory('delivery_logistics', { departmentId: null });
+
+      // Nothing in triage routes it: the channel's department, else the default one — and the ticket says which.
+      const byChannel = await ticket((await ingest('Hello, a question.', { departmentId: w.deptB })).ticketId);
+      expect(byChannel.departmentId).to.equal(w.deptB);
+      expect(byChannel.triage!.route).to.deep.equal({ departmentId: w.deptB, reason: 'channel' });
+      const byDefault = await ticket((await ingest('Hello, another question.')).ticketId);
+      expect(byDefault.triage!.route).to.deep.equal({ departmentId: w.deptA, reason: 'default' });
+      expect((await eventsOf(byDefault.id, 'ticket.created'))[0]!.data.routedBy).to.equal('default');
+    });
+
+    it('keeps the fallback category: "other" cannot be retired', async () => {
+      const res = await w.api('PATCH', '/api/categories/other', { token: w.admin.token, body: { active: false } });
+      expect(res.status).to.equal(409);
+      expect(res.body.error.code).to.equal('CATEGORY_REQUIRED');
+      const repeated = await w.api('POST', '/api/triage/rules', { token: w.admin.token, body: { name: 'slow', match: { regex: '(a|aa)*b' }, actions: { tags: ['x'] } } });
+      expect(repeated.status).to.equal(422);
+      expect(repeated.body.error).to.deep.include({ code: 'INVALID_RULE', details: { field: 'match.regex' } });
+      expect(repeated.body.error.message).to.contain('rule "slow"');
     });
 
     it('re-triages an unconfirmed ticket when the member writes again, raising priority and never lowering it', async () => {

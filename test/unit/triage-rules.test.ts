@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import {
-  compileRules, detectLanguage, matchRules, normalizeText, RuleCompileError, type RuleContext, type TriageRule,
+  compileRules, detectLanguage, matchRules, normalizeText, REGEX_INPUT_LIMIT, RuleCompileError, type RuleContext, type TriageRule,
 } from '../../server/triage/engine/index.js';
 
 /*
@@ -203,6 +203,20 @@ describe('triage rules', () => {
       for (const regex of ['(a+)+$', '(\\w+\\s?)*x', '(x*){2,}', '(?:ab|a+)+c', '((a+)?)+', '(\\d+){5}']) {
         expect(compileError(rule({ regex })).field, regex).to.equal('regex');
       }
+    });
+
+    it('refuses repeated alternatives and more than two unbounded repetitions, which no nested quantifier shows', () => {
+      for (const regex of ['(a|aa)*b', '(?:退款|退)+x', '.*a.*b.*c', 'a+b+c+d']) {
+        expect(compileError(rule({ regex })).field, regex).to.equal('regex');
+      }
+      expect(() => compileRules([rule({ regex: '(退款|退货).*订单.*' })]), 'two are fine').not.to.throw();
+    });
+
+    it('reads at most the first REGEX_INPUT_LIMIT characters with a regex (keywords read everything)', () => {
+      const compiled = compileRules([rule({ regex: 'refund' })]);
+      const ctx = (text: string) => ({ subject: '', text, normalizedSubject: '', normalizedText: text, language: 'en' as const });
+      expect(matchRules(compiled, ctx(`${'a '.repeat(REGEX_INPUT_LIMIT / 2 - 10)}refund`))).to.have.length(1);
+      expect(matchRules(compiled, ctx(`${'a '.repeat(REGEX_INPUT_LIMIT)}refund`))).to.have.length(0);
     });
 
     it('accepts ordinary regexes', () => {

@@ -61,7 +61,7 @@ function starterRule(position: number, name: string, match: TriageRule['match'],
 export const DEFAULT_RULES: readonly TriageRule[] = [
   // Not 过期/expired: points, coupons and cards expire far more often than food does.
   starterRule(10, 'Food safety', {
-    keywords: ['食物中毒', '吃出', '异物', '变质', '发霉', '过期食品', '过了保质期', '拉肚子', '腹泻', 'food poisoning', 'foreign object', 'mouldy', 'moldy', 'gone off', 'past its use-by date'],
+    keywords: ['食物中毒', '吃出', '异物', '变质', '发霉', '过期食品', '过了保质期', '拉肚子', '腹泻', '过敏反应', '吃了过敏', '吃完过敏', 'food poisoning', 'foreign object', 'mouldy', 'moldy', 'gone off', 'past its use-by date', 'allergic reaction'],
   }, { category: 'product_quality', type: 'complaint', tags: ['food_safety'] }),
   starterRule(20, 'Charged wrongly', {
     keywords: ['多扣', '重复扣款', '扣了两次', '扣两次', '乱扣', '扣错', '乱收费', 'charged twice', 'double charged', 'overcharged', 'unauthorized charge', 'unauthorised charge'],

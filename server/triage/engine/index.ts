@@ -4,7 +4,7 @@
  */
 export * from './types.js';
 export { classify, type ClassifyKit } from './classify.js';
-export { compileRules, matchRules, RuleCompileError, type CompiledRules, type RuleContext, type RuleMatchResult } from './rules.js';
+export { compileRules, matchRules, REGEX_INPUT_LIMIT, RuleCompileError, type CompiledRules, type RuleContext, type RuleMatchResult } from './rules.js';
 export { assessUrgency, compileUrgencyWords, type CompiledUrgencyWords, type UrgencyContext } from './urgency.js';
 export { TriageModel, modelText, type ModelPrediction, type PredictOptions, type TriageModelOptions } from './model.js';
 export { NaiveBayes, type NaiveBayesOptions, type NaiveBayesPrediction } from './naive-bayes.js';

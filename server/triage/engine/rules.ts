@@ -54,25 +54,35 @@ export interface RuleMatchResult {
 }
 
 const MAX_REGEX_LENGTH = 1000;
+/** Unbounded repetitions (`*`, `+`, `{n,}`) a pattern may hold: two keep the worst case quadratic. */
+const MAX_UNBOUNDED = 2;
+/** How much of a text a rule's regex reads: with the quadratic bound, a few milliseconds at worst. */
+export const REGEX_INPUT_LIMIT = 2_000;
 
 type Repeat = 'none' | 'optional' | 'fixed' | 'variable';
 
 /**
  * Why a pattern could backtrack exponentially, or null. The classic cause is a repeated group that
  * itself contains a repetition — (a+)+, (\w+\s?)*, (x*){2,} — where the engine tries every way of
- * splitting a run between the inner and the outer loop. A conservative structural check, not a
- * proof: it refuses some harmless patterns, which their author can rewrite; (a+)? and (\d+) pass.
+ * splitting a run between the inner and the outer loop; or a repeated group of alternatives that can
+ * match the same text, (a|aa)*. Beyond those, more than MAX_UNBOUNDED unbounded repetitions (.*a.*b.*c
+ * is cubic). A conservative structural check, not a proof: it refuses some harmless patterns, which
+ * their author can rewrite (a character class instead of alternatives: [ab]*); (a+)? and (\d+) pass.
  */
 function catastrophicReason(source: string): string | null {
   if (source.length > MAX_REGEX_LENGTH) return `longer than ${MAX_REGEX_LENGTH} characters`;
   // One entry per open group: does it contain a repetition of varying length?
   const varies: boolean[] = [false];
+  // Per open group: does it hold alternatives (|) at its own level?
+  const alternates: boolean[] = [false];
+  let unbounded = 0;
   let i = 0;
   const repeat = (): Repeat => {
     const ch = source[i];
     let kind: Repeat = 'none';
     if (ch === '*' || ch === '+') {
       i++;
+      unbounded++;
       kind = 'variable';
     } else if (ch === '?') {
       i++;
@@ -83,6 +93,7 @@ function catastrophicReason(source: string): string | null {
       i += m[0].length;
       const min = Number(m[1]);
       const max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
+      if (max === Infinity) unbounded++;
       kind = max <= 1 ? 'optional' : min === max ? 'fixed' : 'variable';
     }
     if (kind !== 'none' && (source[i] === '?' || source[i] === '+')) i++;
@@ -112,28 +123,40 @@ function catastrophicReason(source: string): string | null {
         i += m ? m[0].length : 1;
       }
       varies.push(false);
+      alternates.push(false);
+    } else if (ch === '|') {
+      i++;
+      alternates[alternates.length - 1] = true;
     } else if (ch === ')') {
       i++;
       const inner = varies.length > 1 ? varies.pop()! : false;
+      const alternatives = alternates.length > 1 ? alternates.pop()! : false;
       const kind = repeat();
       if (inner && (kind === 'variable' || kind === 'fixed')) return 'a repeated group contains a repetition, e.g. (a+)+';
+      if (alternatives && kind === 'variable') return 'a repeated group of alternatives, e.g. (a|aa)*: use a character class such as [ab]*';
       varies[varies.length - 1] ||= inner || kind === 'variable' || kind === 'optional';
     } else {
       i++;
       afterAtom();
     }
   }
+  if (unbounded > MAX_UNBOUNDED) return `more than ${MAX_UNBOUNDED} unbounded repetitions (*, +, {n,}), e.g. .*a.*b.*c`;
   return null;
+}
+
+/** A saved rule by id and name; one being created (id 0) by name. */
+function ruleLabel(rule: TriageRule): string {
+  return rule.id ? `rule ${rule.id} (${rule.name})` : `rule "${rule.name}"`;
 }
 
 function compileRegex(rule: TriageRule, source: string): RegExp {
   const reason = catastrophicReason(source);
-  if (reason) throw new RuleCompileError(rule.id, 'regex', `rule ${rule.id} (${rule.name}): regex refused, ${reason}`);
+  if (reason) throw new RuleCompileError(rule.id, 'regex', `${ruleLabel(rule)}: regex refused, ${reason}`);
   try {
     // Chinese literals are folded like the text they meet; nothing else in the source is touched.
     return new RegExp(foldChineseScript(source), 'iu');
   } catch (err) {
-    throw new RuleCompileError(rule.id, 'regex', `rule ${rule.id} (${rule.name}): invalid regex: ${(err as Error).message}`);
+    throw new RuleCompileError(rule.id, 'regex', `${ruleLabel(rule)}: invalid regex: ${(err as Error).message}`);
   }
 }
 
@@ -142,10 +165,10 @@ function compileRule(rule: TriageRule): CompiledRule {
   const keywords = compileWords(configured);
   const source = rule.match.regex?.trim() ? rule.match.regex : null;
   if (configured.length && !keywords.length && !source) {
-    throw new RuleCompileError(rule.id, 'keywords', `rule ${rule.id} (${rule.name}): every keyword is blank`);
+    throw new RuleCompileError(rule.id, 'keywords', `${ruleLabel(rule)}: every keyword is blank`);
   }
   if (!keywords.length && !source) {
-    throw new RuleCompileError(rule.id, 'match', `rule ${rule.id} (${rule.name}): needs keywords or a regex`);
+    throw new RuleCompileError(rule.id, 'match', `${ruleLabel(rule)}: needs keywords or a regex`);
   }
   return { rule, keywords, regex: source ? compileRegex(rule, source) : null };
 }
@@ -180,7 +203,7 @@ function matchOne(compiled: CompiledRule, ctx: RuleContext): string[] | null {
   if (regex) {
     let found: string | null = null;
     for (const t of texts) {
-      const m = regex.exec(t);
+      const m = regex.exec(t.length > REGEX_INPUT_LIMIT ? t.slice(0, REGEX_INPUT_LIMIT) : t);
       if (m) {
         found = m[0];
         break;
