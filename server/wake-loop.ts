@@ -18,7 +18,7 @@ export interface WakeLoopOptions {
  * a running pass. Its timer never keeps the process alive.
  */
 export class WakeLoop {
-  private timer: NodeJS.Timeout | null = null;
+  private armed: NodeJS.Timeout | null = null;
   /** Wall time the timer is set for; null when none is armed (a pass is running, idle or stopped). */
   private armedAt: number | null = null;
   private running: Promise<void> | null = null;
@@ -27,6 +27,11 @@ export class WakeLoop {
   private halted = true;
 
   constructor(private readonly o: WakeLoopOptions) {}
+
+  /** The armed timer (unref'd), if any. */
+  get timer(): NodeJS.Timeout | null {
+    return this.armed;
+  }
 
   /** True before start() and from stop() on; a pass may check it to end early. */
   get stopped(): boolean {
@@ -43,8 +48,8 @@ export class WakeLoop {
   async stop(): Promise<void> {
     this.halted = true;
     this.wakeAt = null;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    if (this.armed) clearTimeout(this.armed);
+    this.armed = null;
     this.armedAt = null;
     await this.running;
   }
@@ -64,14 +69,14 @@ export class WakeLoop {
   }
 
   private arm(at: number): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.armed) clearTimeout(this.armed);
     this.armedAt = at;
-    this.timer = setTimeout(() => this.fire(), Math.max(0, at - Date.now()));
-    this.timer.unref();
+    this.armed = setTimeout(() => this.fire(), Math.max(0, at - Date.now()));
+    this.armed.unref();
   }
 
   private fire(): void {
-    this.timer = null;
+    this.armed = null;
     this.armedAt = null;
     this.running = this.runPass().then((next) => {
       this.running = null;

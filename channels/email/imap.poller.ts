@@ -107,6 +107,11 @@ export class ImapPoller {
     this.loop.start();
   }
 
+  /** The loop's armed timer; the tests check that it is unref'd. */
+  private get timer(): NodeJS.Timeout | null {
+    return this.loop.timer;
+  }
+
   /** Stops the timer, waits for a running poll (its current message finishes) and logs out. */
   async stop(): Promise<void> {
     this.stopped = true;

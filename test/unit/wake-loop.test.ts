@@ -81,7 +81,8 @@ describe('WakeLoop', () => {
     expect(passes).to.equal(1);
   });
 
-  it('a wake-up during a pass is armed after it at the earliest time asked for, not at once', async () => {
+  /** A started loop whose first pass is running and held open; every pass asks for the next in 10 s. */
+  async function inFirstPass(): Promise<{ l: WakeLoop; starts: number[]; release: () => void }> {
     const starts: number[] = [];
     const hold = gate();
     const l = loop(async () => {
@@ -91,11 +92,16 @@ describe('WakeLoop', () => {
     });
     l.start();
     await expectEventually(() => expect(starts).to.have.length(1));
+    return { l, starts, release: hold.open };
+  }
+
+  it('a wake-up during a pass is armed after it at the earliest time asked for, not at once', async () => {
+    const { l, starts, release } = await inFirstPass();
     const asked = Date.now();
     l.wakeIn(500);
     l.wakeIn(60);
     l.wakeIn(300);
-    hold.open();
+    release();
     await new Promise((r) => setTimeout(r, 20));
     expect(starts, 'no extra pass right after the running one').to.have.length(1);
     await expectEventually(() => expect(starts).to.have.length(2), 1000, 5);
@@ -105,18 +111,10 @@ describe('WakeLoop', () => {
   });
 
   it('a wake-up during a pass that is already due runs right after it', async () => {
-    const starts: number[] = [];
-    const hold = gate();
-    const l = loop(async () => {
-      starts.push(Date.now());
-      if (starts.length === 1) await hold.wait;
-      return 10_000;
-    });
-    l.start();
-    await expectEventually(() => expect(starts).to.have.length(1));
+    const { l, starts, release } = await inFirstPass();
     l.wakeIn(0);
     const released = Date.now();
-    hold.open();
+    release();
     await expectEventually(() => expect(starts).to.have.length(2), 1000, 5);
     expect(starts[1]! - released).to.be.below(50);
   });
@@ -132,7 +130,8 @@ describe('WakeLoop', () => {
     l.wakeIn(10_000);
     await expectEventually(() => expect(starts).to.have.length(2), 1000, 5);
     expect(starts[1]! - starts[0]!).to.be.below(1000);
-    // Armed 10 s ahead now: a wake-up in 20 ms re-arms it.
+    // Armed 10 s ahead now, on a timer that does not keep the process alive: a wake-up in 20 ms re-arms it.
+    expect(l.timer?.hasRef()).to.equal(false);
     const asked = Date.now();
     l.wakeIn(20);
     await expectEventually(() => expect(starts).to.have.length(3), 1000, 5);
