@@ -13,7 +13,7 @@ export function startImapPollers(s: Pick<Services, 'mailboxes' | 'emailInbound'>
   let stopped = false;
 
   const reconcile = async () => {
-    const wanted = await s.mailboxes.imapMailboxes();
+    const wanted = await s.mailboxes.imapMailboxes((mailboxId, error) => log.warn('imap settings cannot be unsealed; mailbox not polled', { mailboxId, error }));
     for (const [id, entry] of running) {
       const now = wanted.find((w) => w.mailbox.id === id);
       if (!now || version(now.mailbox) !== entry.version) {
@@ -46,6 +46,11 @@ export function startImapPollers(s: Pick<Services, 'mailboxes' | 'emailInbound'>
   };
 }
 
-function version(m: { updatedAt: Date; imapSealed: string | null }): string {
-  return `${m.updatedAt.getTime()}:${m.imapSealed?.length ?? 0}:${m.imapSealed?.slice(-16) ?? ''}`;
+/**
+ * Everything a running poller was started with (settings, and the row its `store` hands to ingest):
+ * any change restarts it. Compared by value — timestamps have one-second precision, and two edits in
+ * the same second must not leave mail going to the old department.
+ */
+function version(m: { imapSealed: string | null; address: string; departmentId: number; acknowledge: boolean }): string {
+  return JSON.stringify([m.imapSealed, m.address, m.departmentId, m.acknowledge]);
 }

@@ -16,12 +16,16 @@ export interface MailboxInput {
 
 export interface MailboxView {
   id: number; address: string; departmentId: number; acknowledge: boolean; active: boolean;
-  /** IMAP settings with the password replaced: secrets are never returned. */
-  imap: (Omit<ImapMailboxSettings, 'password'> & { password: '********' }) | null;
+  /**
+   * IMAP settings with the password replaced (secrets are never returned; sending the mask back keeps
+   * the stored password), or why they cannot be read (sealed under a master key this server lacks).
+   */
+  imap: (Omit<ImapMailboxSettings, 'password'> & { password: typeof PASSWORD_MASK }) | { unreadable: string } | null;
   createdAt: string;
 }
 
-const IMAP_CONTEXT = 'mailbox-imap';
+export const IMAP_CONTEXT = 'mailbox-imap';
+const PASSWORD_MASK = '********';
 
 /** Mailboxes: address → department, IMAP settings sealed by the master key, a piping token shown once. */
 export class MailboxService {
@@ -42,7 +46,8 @@ export class MailboxService {
 
   async update(id: number, input: MailboxInput): Promise<MailboxView> {
     await this.db.tx(async (m) => {
-      if (!(await m.existsBy(Mailbox, { id }))) throw new NotFoundError('mailbox');
+      const current = await m.findOneBy(Mailbox, { id });
+      if (!current) throw new NotFoundError('mailbox');
       if (input.departmentId !== undefined && !(await m.existsBy(Department, { id: input.departmentId }))) {
         throw new UnprocessableError('UNKNOWN_DEPARTMENT', `department ${input.departmentId} does not exist`, { field: 'departmentId' });
       }
@@ -51,7 +56,15 @@ export class MailboxService {
       if (input.departmentId !== undefined) patch.departmentId = input.departmentId;
       if (input.acknowledge !== undefined) patch.acknowledge = input.acknowledge;
       if (input.active !== undefined) patch.active = input.active;
-      if (input.imap !== undefined) patch.imapSealed = input.imap ? this.seal(input.imap) : null;
+      if (input.imap !== undefined) {
+        let imap = input.imap;
+        // A GET's settings sent back as they were: the mask stands for the stored password.
+        if (imap && imap.password === PASSWORD_MASK) {
+          if (!current.imapSealed) throw new UnprocessableError('IMAP_PASSWORD_REQUIRED', 'this mailbox has no IMAP password yet; send the real one', { field: 'imap.password' });
+          imap = { ...imap, password: this.unseal(current.imapSealed).password };
+        }
+        patch.imapSealed = imap ? this.seal(imap) : null;
+      }
       if (Object.keys(patch).length) await m.update(Mailbox, { id }, patch);
     }).catch(rethrowTaken);
     return this.get(id);
@@ -90,21 +103,38 @@ export class MailboxService {
     return timingSafeEqual(given, Buffer.from(mailbox.pipingTokenHash, 'hex'));
   }
 
-  /** Active mailboxes with IMAP settings, unsealed for the pollers. */
-  async imapMailboxes(): Promise<Array<{ mailbox: Mailbox; settings: ImapMailboxSettings }>> {
+  /**
+   * Active mailboxes with IMAP settings, unsealed for the pollers. One whose settings this server cannot
+   * unseal is left out and reported, so it does not stop the polling of the others.
+   */
+  async imapMailboxes(onUnreadable?: (mailboxId: number, error: string) => void): Promise<Array<{ mailbox: Mailbox; settings: ImapMailboxSettings }>> {
     const rows = await this.db.read((m) => m.findBy(Mailbox, { active: true }));
-    return rows.filter((r) => r.imapSealed).map((r) => ({ mailbox: r, settings: JSON.parse(this.vault.keyring.unwrap(r.imapSealed!, IMAP_CONTEXT).toString('utf8')) as ImapMailboxSettings }));
+    return rows.filter((r) => r.imapSealed).flatMap((r) => {
+      try {
+        return [{ mailbox: r, settings: this.unseal(r.imapSealed!) }];
+      } catch (err) {
+        onUnreadable?.(r.id, String(err));
+        return [];
+      }
+    });
   }
 
   private seal(settings: ImapMailboxSettings): string {
     return this.vault.keyring.wrap(Buffer.from(JSON.stringify(settings)), IMAP_CONTEXT).wrapped;
   }
 
+  private unseal(sealed: string): ImapMailboxSettings {
+    return JSON.parse(this.vault.keyring.unwrap(sealed, IMAP_CONTEXT).toString('utf8')) as ImapMailboxSettings;
+  }
+
   private view(r: Mailbox): MailboxView {
     let imap: MailboxView['imap'] = null;
     if (r.imapSealed) {
-      const s = JSON.parse(this.vault.keyring.unwrap(r.imapSealed, IMAP_CONTEXT).toString('utf8')) as ImapMailboxSettings;
-      imap = { ...s, password: '********' };
+      try {
+        imap = { ...this.unseal(r.imapSealed), password: PASSWORD_MASK };
+      } catch (err) {
+        imap = { unreadable: `${String(err)}; configure the previous master key (MEMBERDESK_PREVIOUS_MASTER_KEYS) and run npm run keys:rotate, or set the IMAP settings again` };
+      }
     }
     return { id: r.id, address: r.address, departmentId: r.departmentId, acknowledge: r.acknowledge, active: r.active, imap, createdAt: r.createdAt.toISOString() };
   }

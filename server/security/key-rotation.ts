@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database.js';
-import { Member } from '../db/entities/index.js';
+import { Mailbox, Member } from '../db/entities/index.js';
+import { IMAP_CONTEXT } from '../email/mailbox.service.js';
 import { ERASED } from '../members/member.service.js';
 import { PiiVault } from './pii-vault.js';
 
@@ -13,14 +14,15 @@ export interface RotateOptions {
 
 /**
  * Re-wraps everything the previous master keys wrapped under the keyring's current key, online:
- * the installation secrets first, then the members' data keys in batches of one transaction each.
+ * the installation secrets first, then the members' data keys in batches of one transaction each,
+ * then the mailboxes' sealed IMAP settings.
  * The data keys themselves never change, so encrypted values and blind indexes stay as they are and
  * a server reads a member the same way before and after its row is re-wrapped.
  *
  * Resumable: it picks the rows whose keyId is not the current one, so a crash (or a second run)
  * just carries on. Members created meanwhile by a server on the new key are already current.
  */
-export async function rotateKeys(db: Database, vault: PiiVault, opts: RotateOptions = {}): Promise<{ rewrapped: number; secrets: boolean }> {
+export async function rotateKeys(db: Database, vault: PiiVault, opts: RotateOptions = {}): Promise<{ rewrapped: number; secrets: boolean; mailboxes: number }> {
   const batchSize = opts.batchSize ?? 1000;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
   const current = vault.keyring.current.id;
@@ -55,5 +57,22 @@ export async function rotateKeys(db: Database, vault: PiiVault, opts: RotateOpti
     // Members created meanwhile by a process still on an old key can push the count past the first estimate.
     await opts.onProgress?.(done, Math.max(total, done));
   }
-  return { rewrapped: done, secrets };
+  const mailboxes = await rewrapMailboxes(db, vault);
+  return { rewrapped: done, secrets, mailboxes };
+}
+
+/** Mailboxes' IMAP settings are sealed by the master key itself (few rows: one transaction). */
+async function rewrapMailboxes(db: Database, vault: PiiVault): Promise<number> {
+  const current = `${vault.keyring.current.id}:`;
+  return db.tx(async (m) => {
+    const rows = await db.forUpdate(m.createQueryBuilder(Mailbox, 'mb').where('mb.imapSealed IS NOT NULL')).getMany();
+    let n = 0;
+    for (const row of rows) {
+      if (row.imapSealed!.startsWith(current)) continue;
+      const plain = vault.keyring.unwrap(row.imapSealed!, IMAP_CONTEXT);
+      await m.update(Mailbox, { id: row.id }, { imapSealed: vault.keyring.wrap(plain, IMAP_CONTEXT).wrapped });
+      n++;
+    }
+    return n;
+  });
 }

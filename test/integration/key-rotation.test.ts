@@ -11,6 +11,8 @@ import type { IdentityKind } from '../../server/domain.js';
 import { identityAad, normaliseIdentity } from '../../server/members/identity.js';
 import { ERASED, MemberService } from '../../server/members/member.service.js';
 import { rotateKeys } from '../../server/security/key-rotation.js';
+import { DepartmentService } from '../../server/departments/department.service.js';
+import { MailboxService } from '../../server/email/mailbox.service.js';
 import { Keyring, PiiVault } from '../../server/security/pii-vault.js';
 import { ENGINES } from '../helpers/engines.js';
 
@@ -154,7 +156,7 @@ for (const engine of ENGINES) {
         },
       });
 
-      expect(result).to.deep.equal({ rewrapped: MEMBERS, secrets: true });
+      expect(result).to.deep.equal({ rewrapped: MEMBERS, secrets: true, mailboxes: 0 });
       expect(progress).to.deep.equal([[10, MEMBERS], [20, MEMBERS], [30, MEMBERS], [40, MEMBERS], [50, MEMBERS]]);
       expect(createdMeanwhile).to.not.equal(null);
       const everyone = [...w.members, createdMeanwhile!];
@@ -169,7 +171,7 @@ for (const engine of ENGINES) {
       await expectPhoneLookups(w, vault, [w.members[0]!, w.members[25]!, w.members.at(-1)!, createdMeanwhile!]);
 
       // A second run finds nothing to do.
-      expect(await rotateKeys(w.db, vault, { batchSize: 10 })).to.deep.equal({ rewrapped: 0, secrets: false });
+      expect(await rotateKeys(w.db, vault, { batchSize: 10 })).to.deep.equal({ rewrapped: 0, secrets: false, mailboxes: 0 });
     });
 
     it('after rotation the new key alone reads everything and the old key alone no longer opens the vault', async () => {
@@ -189,6 +191,35 @@ for (const engine of ENGINES) {
       expect(() => w.oldVault.unwrap(member.wrappedKey)).to.throw(/is not configured/);
     });
 
+    it('re-wraps mailboxes\' IMAP settings too, and a mailbox sealed under a missing key is reported, not fatal', async () => {
+      const department = (await new DepartmentService(w.db).create({ name: 'Mail' })).id;
+      const imap = { host: 'imap.example.com', port: 993, secure: true, user: 'desk', password: 'imap-secret-1' };
+      const onOld = new MailboxService(w.db, w.oldVault);
+      const { mailbox } = await onOld.create({ address: 'desk@example.com', departmentId: department, imap });
+      await onOld.create({ address: 'plain@example.com', departmentId: department });
+
+      // Dropping the old key before rotating: the mailbox says why, and the others still list and poll.
+      const newOnlyBefore = new MailboxService(w.db, await PiiVault.open(w.db, new Keyring(w.newKey, [w.oldKey])));
+      const skipped: number[] = [];
+      // (Only the keyring matters to mailboxes; the vault itself cannot open without the key its secrets are on.)
+      const lacksOldKey = new MailboxService(w.db, { keyring: new Keyring(w.newKey) } as unknown as PiiVault);
+      expect(await lacksOldKey.imapMailboxes((id) => skipped.push(id))).to.deep.equal([]);
+      expect((await lacksOldKey.get(mailbox.id)).imap).to.have.property('unreadable').that.contains('keys:rotate');
+      expect(skipped).to.deep.equal([mailbox.id]);
+
+      const result = await rotateKeys(w.db, await PiiVault.open(w.db, new Keyring(w.newKey, [w.oldKey])), { batchSize: 100 });
+      expect(result.mailboxes).to.equal(1);
+      const newOnly = new MailboxService(w.db, await PiiVault.open(w.db, new Keyring(w.newKey)));
+      expect((await newOnly.imapMailboxes()).map((x) => x.settings)).to.deep.equal([imap]);
+      expect((await newOnly.get(mailbox.id)).imap).to.include({ host: 'imap.example.com', password: '********' });
+      expect((await newOnlyBefore.get(mailbox.id)).imap).to.include({ user: 'desk' });
+
+      // Saving the settings back as a GET returned them keeps the stored password.
+      const shown = (await newOnly.get(mailbox.id)).imap as typeof imap;
+      await newOnly.update(mailbox.id, { imap: { ...shown, port: 143, secure: false } });
+      expect((await newOnly.imapMailboxes())[0]!.settings).to.include({ port: 143, password: 'imap-secret-1' });
+    });
+
     it('is resumable: a rotation that dies after a batch is finished by the next run', async () => {
       const vault = await PiiVault.open(w.db, new Keyring(w.newKey, [w.oldKey]));
       const err = await rejection(rotateKeys(w.db, vault, { batchSize: 10, onProgress: () => { throw new Error('killed'); } }));
@@ -198,7 +229,7 @@ for (const engine of ENGINES) {
 
       const lines: string[] = [];
       const result = await rotateKeys(w.db, vault, { batchSize: 10, onProgress: (done, total) => { lines.push(`${done}/${total}`); } });
-      expect(result).to.deep.equal({ rewrapped: MEMBERS - 10, secrets: false });
+      expect(result).to.deep.equal({ rewrapped: MEMBERS - 10, secrets: false, mailboxes: 0 });
       expect(lines).to.deep.equal(['10/40', '20/40', '30/40', '40/40']);
       await expectAllReadable(w, await PiiVault.open(w.db, new Keyring(w.newKey)));
     });
@@ -217,12 +248,12 @@ for (const engine of ENGINES) {
         const first = await runCli(env(w.newKey, [w.oldKey]));
         expect(first.code, first.output).to.equal(0);
         expect(first.stdout).to.include(`rewrapped ${MEMBERS}/${MEMBERS} members`);
-        expect(first.stdout).to.include(`done: ${MEMBERS} members re-wrapped (installation secrets re-wrapped), 0 left on other keys`);
+        expect(first.stdout).to.include(`done: ${MEMBERS} members and 0 mailbox IMAP settings re-wrapped (installation secrets re-wrapped), 0 left on other keys`);
 
         // Step 3 of the operator flow: the old key is dropped; a second run has nothing to do.
         const second = await runCli(env(w.newKey, []));
         expect(second.code, second.output).to.equal(0);
-        expect(second.stdout).to.include('done: 0 members re-wrapped (installation secrets already current), 0 left on other keys');
+        expect(second.stdout).to.include('done: 0 members and 0 mailbox IMAP settings re-wrapped (installation secrets already current), 0 left on other keys');
 
         const ds = await createDataSource({ databaseUrl: w.databaseUrl, dataDir: null });
         try {
