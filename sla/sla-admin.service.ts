@@ -1,5 +1,5 @@
 import type { Database } from '../server/db/database.js';
-import { BusinessCalendarRow, Department, SlaPolicy } from '../server/db/entities/index.js';
+import { BusinessCalendarRow, Department, SlaPolicy, TriageCategory } from '../server/db/entities/index.js';
 import { isUniqueViolation } from '../server/db/database.js';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../server/errors.js';
 import { validateCalendar, type BusinessCalendar } from './calendar.js';
@@ -81,6 +81,13 @@ export class SlaAdminService {
       if (id !== null) wasActive = (await m.findOneBy(SlaPolicy, { id }))?.active ?? false;
       if (input.calendarId != null && !(await m.existsBy(BusinessCalendarRow, { id: input.calendarId }))) {
         throw new UnprocessableError('UNKNOWN_CALENDAR', `calendar ${input.calendarId} does not exist`, { field: 'calendarId' });
+      }
+      // A condition on something that does not exist matches no ticket, silently: refuse it like a rule's.
+      for (const d of input.conditions?.departmentIds ?? []) {
+        if (!(await m.existsBy(Department, { id: d }))) throw new UnprocessableError('UNKNOWN_DEPARTMENT', `department ${d} does not exist`, { field: 'conditions.departmentIds' });
+      }
+      for (const c of input.conditions?.categories ?? []) {
+        if (!(await m.existsBy(TriageCategory, { key: c }))) throw new UnprocessableError('UNKNOWN_CATEGORY', `category "${c}" does not exist`, { field: 'conditions.categories' });
       }
       const { position, ...fields } = input;
       let policyId = id;

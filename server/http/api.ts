@@ -69,6 +69,8 @@ export function defineRoute<P, Q, B>(
   const vParams = spec.params ? coercingAjv.compile(spec.params) : null;
   const vQuery = coercingAjv.compile(spec.query ?? { type: 'object', additionalProperties: false });
   const vBody = spec.body ? strictAjv.compile(spec.body) : null;
+  // A body whose fields are all optional may be left out altogether: no body means {}.
+  const bodyOptional = spec.body !== undefined && spec.bodyType === undefined && !((spec.body.required as string[] | undefined)?.length) && !spec.body.minProperties;
   // Who is calling is settled before any body is read: an anonymous caller cannot make us parse megabytes.
   const authenticate: RequestHandler = async (req, res, next) => {
     try {
@@ -91,8 +93,9 @@ export function defineRoute<P, Q, B>(
       const query = { ...(req.query as Record<string, unknown>) };
       check(vQuery, query, 'query');
       let body: unknown = req.body;
+      if (body === undefined && bodyOptional && !req.headers['content-type']) body = {};
       if (vBody) {
-        if (spec.bodyType === undefined && (body === undefined || !req.is('application/json'))) {
+        if (spec.bodyType === undefined && (body === undefined || (req.body !== undefined && !req.is('application/json')))) {
           throw new ValidationError('send a JSON body with Content-Type: application/json', [{ field: 'body', message: 'missing JSON body' }], 'INVALID_BODY');
         }
         check(vBody, body, 'body');

@@ -172,6 +172,17 @@ for (const engine of ENGINES) {
       expect(await eventsOf(ticketId, 'sla.acknowledged')).to.have.length(0);
     });
 
+    it('refuses a policy condition on a department or category that does not exist, and unknown keys on acknowledge', async () => {
+      const dept = await w.api('POST', '/api/sla-policies', { token: adminToken(), body: { name: 'Ghost dept', firstResponseMinutes: 5, conditions: { departmentIds: [999999] } } });
+      expect(dept.status).to.equal(422);
+      expect(dept.body.error).to.deep.include({ code: 'UNKNOWN_DEPARTMENT', details: { field: 'conditions.departmentIds' } });
+      const category = await w.api('POST', '/api/sla-policies', { token: adminToken(), body: { name: 'Ghost category', firstResponseMinutes: 5, conditions: { categories: ['nope'] } } });
+      expect(category.body.error.code).to.equal('UNKNOWN_CATEGORY');
+      const odd = await w.api('POST', '/api/tickets/999999/sla/acknowledge', { token: adminToken(), body: { foo: 1 } });
+      expect(odd.status).to.equal(400);
+      expect(odd.body.error.details[0].field).to.equal('foo');
+    });
+
     it('an old link acknowledges its own alert, not one fired after it was sent', async () => {
       const ticketId = await newTicket('esc-6b');
       const first = await breach(ticketId);

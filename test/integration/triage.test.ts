@@ -188,6 +188,10 @@ for (const engine of ENGINES) {
       expect(unknown.body.error.code).to.equal('UNKNOWN_CATEGORY');
       const hidden = await w.api('POST', `/api/tickets/${ticketId}/triage`, { token: w.agentB.token, body: { category: 'other' } });
       expect(hidden.status).to.equal(404);
+      // No body at all confirms the labels as they are.
+      const confirmed = await w.api('POST', `/api/tickets/${ticketId}/triage`, { token: w.agentA.token });
+      expect(confirmed.status).to.equal(200);
+      expect(confirmed.body.labelsConfirmed).to.equal(true);
     });
 
     it('tests rules without creating anything, and refuses a rule that cannot work', async () => {

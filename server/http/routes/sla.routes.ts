@@ -95,8 +95,8 @@ export function slaRoutes(r: Router, auth: ApiServices, s: Services): void {
     summary: 'Reorder all policies at once (every id exactly once).',
   }, async ({ body }) => ({ items: await admin.reorder(body.ids) }));
 
-  defineRoute<{ id: number }, never, never>(r, auth, {
-    method: 'post', path: '/tickets/:id/sla/acknowledge', tag: 'sla', params: idParams,
+  defineRoute<{ id: number }, never, Record<string, never>>(r, auth, {
+    method: 'post', path: '/tickets/:id/sla/acknowledge', tag: 'sla', params: idParams, body: obj({}),
     summary: 'Acknowledge the ticket\'s SLA alerts: stops the escalation chain; recorded in its history. Also open to the contact an alert went to.',
   }, async ({ principal, params }) => s.escalations.acknowledgeTicket(principal, params.id, 'api'));
 
