@@ -30,6 +30,11 @@ export interface InboundMessage {
   attachments?: StoredAttachment[];
   /** Others addressed on the message (an email's Cc/To besides us): they may continue the ticket. */
   participants?: Array<{ kind: IdentityKind; value: string }>;
+  /**
+   * The automatic acknowledgement of a new ticket, if the channel sends one (a mailbox's setting):
+   * written with the ticket, in its transaction, so it is sent exactly when the ticket exists.
+   */
+  acknowledge?: (ticket: { number: string; language: string | null }) => string;
   /** An agent who already handles the conversation (took the call): assigned when they work in the routed department. */
   assignTo?: number;
   /** The provider's own message id when it differs from externalId's form (an email's Message-ID), for threading. */

@@ -115,7 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: present.REDIS_URL ?? null,
     retentionMonths: Number(present.MEMBERDESK_RETENTION_MONTHS ?? 0),
     maskNames: ['1', 'true'].includes(present.MEMBERDESK_MASK_NAMES ?? '0'),
-    smtpUrl: present.MEMBERDESK_SMTP_URL ?? null,
+    smtpUrl: checkSmtpUrl(present.MEMBERDESK_SMTP_URL),
     emailFrom: present.MEMBERDESK_EMAIL_FROM?.toLowerCase() ?? null,
     smtpListen: parseListen(present.MEMBERDESK_SMTP_LISTEN),
     publicUrl: (present.MEMBERDESK_PUBLIC_URL ?? `http://localhost:${present.PORT ?? 3000}`).replace(/\/+$/, ''),
@@ -131,10 +131,38 @@ function parseListen(value: string | undefined): Config['smtpListen'] {
   if (value === undefined) return null;
   const at = value.lastIndexOf(':');
   const port = Number(value.slice(at + 1));
-  if (port > 65535) {
-    const problem = 'MEMBERDESK_SMTP_LISTEN: port must be 0-65535';
-    throw new ConfigError(`invalid configuration: ${problem}`, [problem]);
-  }
+  if (port > 65535) invalid('MEMBERDESK_SMTP_LISTEN: port must be 0-65535');
   const host = at < 0 ? '0.0.0.0' : value.slice(0, at).replace(/^\[(.*)\]$/, '$1');
   return { host, port };
+}
+
+/**
+ * smtp(s)://[user[:password]@]host[:port] (the scheme already matched by the schema), parsed now so
+ * that a bad value stops loadConfig with its name, not the runtime with "Invalid URL". The value
+ * holds a password: no message repeats it.
+ */
+function checkSmtpUrl(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    const port = /^smtps?:\/\/(?:[^@/?#]*@)?(?:\[[^\]/]*\]|[^:/?#]*):(\d+)(?:[/?#]|$)/.exec(value)?.[1];
+    invalid(port !== undefined && Number(port) > 65535
+      ? 'MEMBERDESK_SMTP_URL: port must be 1-65535'
+      : 'MEMBERDESK_SMTP_URL: not a valid URL (smtp://user:password@host:port, with special characters in user and password %-encoded)');
+  }
+  if (!url.hostname) invalid('MEMBERDESK_SMTP_URL: no host');
+  if (url.port === '0') invalid('MEMBERDESK_SMTP_URL: port must be 1-65535');
+  try {
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+  } catch {
+    invalid('MEMBERDESK_SMTP_URL: user or password has a broken %-escape');
+  }
+  return value;
+}
+
+function invalid(problem: string): never {
+  throw new ConfigError(`invalid configuration: ${problem}`, [problem]);
 }

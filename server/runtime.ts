@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { ChannelRegistry } from '../channels/channel.js';
 import { EmailAdapter } from '../channels/email/email.adapter.js';
+import { createSmtpTransport, type SmtpTransport } from '../channels/email/smtp.js';
 import { createApp } from './app.js';
 import { startImapPollers } from './email/imap-runner.js';
 import { startSmtpReceiver } from './email/smtp-receiver.js';
@@ -35,8 +36,9 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
   if (applied.length) log.info('applied migrations', { migrations: applied.map((m) => m.name) });
   const db = new Database(ds, engineOf({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const vault = await PiiVault.open(db, keyring);
+  const outbound = smtpOutbound(config);
   const services = buildServices({
-    db, vault, channels: configuredChannels(config, vault), notifiers: configuredNotifiers(config), publicUrl: config.publicUrl, clock: opts.clock ?? systemClock, log,
+    db, vault, channels: configuredChannels(vault, outbound), notifiers: configuredNotifiers(config, outbound), publicUrl: config.publicUrl, clock: opts.clock ?? systemClock, log,
     tokenTtlMinutes: config.tokenTtlMinutes, deliveryPollMs: config.deliveryPollMs, maskNames: config.maskNames, dataDir: config.dataDir, fileStore: config.fileStore,
   });
   await bootstrap(services, { adminEmail: config.adminEmail, adminPassword: config.adminPassword, print }, log);
@@ -73,6 +75,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
       await services.delivery.stop();
       await services.slaScheduler.stop();
       await services.notifications.stop();
+      outbound?.transport.close();
       await counters.close();
       await ds.destroy();
     },
@@ -93,31 +96,34 @@ function startRetention(services: Services, months: number, log: Logger): NodeJS
 }
 
 /** Staff notification senders the configuration enables: Slack (bot token + signing secret) and email (SMTP). */
-function configuredNotifiers(config: Config): Notifier[] {
+function configuredNotifiers(config: Config, smtp: SmtpOutbound | null): Notifier[] {
   const notifiers: Notifier[] = [];
   if (config.slack) notifiers.push(new SlackNotifier({ token: config.slack.token, apiUrl: config.slack.apiUrl ?? undefined }));
-  const smtp = smtpTransport(config);
   if (smtp) notifiers.push(new EmailNotifier({ transport: smtp.transport, from: { address: smtp.from, name: 'MemberDesk SLA' } }));
   return notifiers;
 }
 
-/** Outgoing SMTP from MEMBERDESK_SMTP_URL, shared by member mail and staff alerts. */
-function smtpTransport(config: Config) {
+interface SmtpOutbound { from: string; transport: SmtpTransport }
+
+/**
+ * Outgoing SMTP from MEMBERDESK_SMTP_URL (loadConfig checked it parses): one transport, shared by
+ * member mail and staff alerts. Closed by stop(), after both workers stopped.
+ */
+function smtpOutbound(config: Config): SmtpOutbound | null {
   if (!config.smtpUrl) return null;
   const url = new URL(config.smtpUrl);
   return {
     from: config.emailFrom ?? `support@${url.hostname}`,
-    transport: {
+    transport: createSmtpTransport({
       host: url.hostname, port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 587)), secure: url.protocol === 'smtps:',
       auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
-    },
+    }),
   };
 }
 
 /** Channel adapters the configuration enables (the phone channel is always there). */
-function configuredChannels(config: Config, vault: PiiVault): ChannelRegistry {
+function configuredChannels(vault: PiiVault, smtp: SmtpOutbound | null): ChannelRegistry {
   const channels = new ChannelRegistry();
-  const smtp = smtpTransport(config);
   if (smtp) {
     const from = smtp.from;
     channels.register(new EmailAdapter({

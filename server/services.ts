@@ -169,7 +169,7 @@ export function buildServices(o: ServiceOptions): Services {
       onHandled: (ids, state, except) => notifications.markHandled(ids, state, except),
     }),
     mailboxes: new MailboxService(o.db, o.vault),
-    emailInbound: new EmailInboundService({ db: o.db, tickets, files, clock: o.clock, log: o.log, secret: o.vault.subKey('email-threading') }),
+    emailInbound: new EmailInboundService({ db: o.db, tickets, files, clock: o.clock, log: o.log, secret: o.vault.subKey('email-threading'), vault: o.vault }),
     db: o.db, vault: o.vault, clock: o.clock, log: o.log, channels, tickets, members, delivery,
     audit,
     privacy: new MemberPrivacyService(o.db, o.vault, audit, o.clock),

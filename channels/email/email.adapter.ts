@@ -1,8 +1,11 @@
-import nodemailer from 'nodemailer';
-import type { Mail, NodemailerError, SendMailOptions, SMTPSentMessageInfo, SMTPTransportOptions } from 'nodemailer';
+import type { SendMailOptions, SMTPTransportOptions } from 'nodemailer';
 import { formatTicketNumber } from '../../server/tickets/status.js';
 import { ChannelSendError, type ChannelAdapter, type ChannelDescription, type OutboundMessage } from '../channel.js';
+import { escapeHtml } from './html.js';
+import { isSingleAddress, SmtpSender, type SmtpTransport } from './smtp.js';
 import { bodyMarker, normaliseSubject, ourMessageId, parseMessageIds, subjectWithTicketNumber, type ThreadingSecret } from './threading.js';
+
+export { classifySmtpError } from './smtp.js';
 
 /**
  * What the server puts in `OutboundMessage.meta.email` for a reply: the ids of the mail being
@@ -14,7 +17,8 @@ export interface EmailThreadMeta {
 }
 
 export interface EmailAdapterOptions {
-  transport: SMTPTransportOptions;
+  /** SMTP options (the adapter builds and owns its transport), or a transport shared with other senders. */
+  transport: SMTPTransportOptions | SmtpTransport;
   from: { address: string; name: string };
   /** Signs Message-IDs and body markers; the inbound side verifies with the same secret(s). */
   secret: ThreadingSecret;
@@ -22,34 +26,14 @@ export interface EmailAdapterOptions {
   domain: string;
 }
 
-/**
- * nodemailer waits up to 2 min to connect and 10 min on an idle socket by default. The delivery
- * worker sends one row after another and its claim on a row lasts 60 s, so a hung server would
- * stall every channel's queue and let another process claim and send the same row again.
- */
-const TRANSPORT_DEFAULTS: SMTPTransportOptions = {
-  connectionTimeout: 10_000,
-  greetingTimeout: 10_000,
-  socketTimeout: 30_000,
-  // We never attach files or URLs; refusing them closes a path to reading local files.
-  disableFileAccess: true,
-  disableUrlAccess: true,
-};
-
-/**
- * One bare address only. Member addresses are validated loosely at intake, and nodemailer would
- * read "a@x.com, b@y.com" or "Name <b@y.com>" as other recipients, so a reply could leak.
- */
-const SINGLE_ADDRESS_RE = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
-
 export class EmailAdapter implements ChannelAdapter {
   readonly kind = 'email' as const;
-  private readonly transport: Mail<SMTPSentMessageInfo, SMTPTransportOptions>;
+  private readonly smtp: SmtpSender;
 
   constructor(private readonly options: EmailAdapterOptions) {
     // Fail at boot, not on every send, when the secret is empty or the domain unusable.
     ourMessageId({ ticketId: 1, messageId: 1, secret: options.secret, domain: options.domain });
-    this.transport = nodemailer.createTransport({ ...TRANSPORT_DEFAULTS, ...options.transport });
+    this.smtp = new SmtpSender(options.transport);
   }
 
   describe(): ChannelDescription {
@@ -69,26 +53,19 @@ export class EmailAdapter implements ChannelAdapter {
 
   async send(message: OutboundMessage): Promise<{ providerId: string }> {
     const mail = this.compose(message);
-    let info: SMTPSentMessageInfo;
-    try {
-      info = await this.transport.sendMail(mail);
-    } catch (err) {
-      throw classifySmtpError(err);
-    }
-    // With one recipient a refusal normally arrives as an error; this guards the partial-accept path.
-    if (info.rejected.length) throw new ChannelSendError(`recipient refused: ${redactAddresses(info.response)}`, true);
+    await this.smtp.send(mail);
     return { providerId: mail.messageId };
   }
 
-  /** Releases pooled connections, if the transport options asked for a pool. */
+  /** Releases pooled connections of a transport built from options (see SmtpSender). */
   close(): void {
-    this.transport.close();
+    this.smtp.close();
   }
 
   private compose(message: OutboundMessage): SendMailOptions & { messageId: string } {
     const to = message.to?.kind === 'email' ? message.to.value.trim() : '';
     if (!to) throw new ChannelSendError('no email address', true);
-    if (!SINGLE_ADDRESS_RE.test(to)) throw new ChannelSendError('invalid email address', true);
+    if (!isSingleAddress(to)) throw new ChannelSendError('invalid email address', true);
 
     const { secret, domain, from } = this.options;
     const number = message.ticketNumber || formatTicketNumber(message.ticketId);
@@ -135,37 +112,5 @@ export function readThreadMeta(meta: Record<string, unknown> | null): EmailThrea
 }
 
 function textToHtml(text: string): string {
-  const escaped = text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!doctype html><html><body><div style="white-space:pre-wrap">${escaped}</div></body></html>`;
-}
-
-/** Failures of the connection itself: nothing was refused, the same mail can go through later. */
-const CONNECTION_CODES = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT', 'EDNS', 'ETLS', 'EPROXY', 'EAUTH', 'ENOAUTH']);
-
-/**
- * Permanent = retrying the same mail gets the same answer: a 5xx reply (except 503, "bad sequence",
- * a session-state problem) or an envelope nodemailer itself refused. Connection and login failures
- * and 4xx replies are transient; so is anything unknown, since the worker's attempt limit caps it.
- * Login failures (535) count as transient on purpose: the mail is fine and an admin fixing the
- * password should let the queue drain rather than find every reply failed.
- */
-export function classifySmtpError(err: unknown): ChannelSendError {
-  if (err instanceof ChannelSendError) return err;
-  const e: NodemailerError = err instanceof Error ? err : new Error(String(err));
-  const reason = redactAddresses(e.response ?? e.message);
-  if (e.code && CONNECTION_CODES.has(e.code)) return new ChannelSendError(`SMTP ${e.code}: ${reason}`, false);
-  if (typeof e.responseCode === 'number') {
-    const permanent = e.responseCode >= 500 && e.responseCode < 600 && e.responseCode !== 503;
-    return new ChannelSendError(`SMTP ${e.command ? `${e.command} ` : ''}refused: ${reason}`, permanent);
-  }
-  if (e.code === 'EENVELOPE' || e.code === 'EMAXRECIPIENTS') return new ChannelSendError(`invalid recipient: ${reason}`, true);
-  return new ChannelSendError(`SMTP ${e.code ?? 'error'}: ${reason}`, false);
-}
-
-/**
- * Servers echo the recipient ("550 5.1.1 <ann@example.com>: User unknown"), and the worker stores
- * and logs this text as delivery.lastError, where member addresses must never be in plaintext.
- */
-function redactAddresses(text: string): string {
-  return text.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, '[address]');
+  return `<!doctype html><html><body><div style="white-space:pre-wrap">${escapeHtml(text)}</div></body></html>`;
 }

@@ -42,11 +42,7 @@ export class DeliveryWorker extends OutboxWorker<Delivery> {
   }
 
   protected override async onFinalFailure(m: EntityManager, d: Delivery, { reason, attempts, now }: OutboxFailure): Promise<void> {
-    if (!d.messageId) return;
-    await m.update(Message, { id: d.messageId }, { deliveryState: 'failed' });
-    if (d.ticketId) {
-      await m.insert(TicketEvent, row<TicketEvent>({ ticketId: d.ticketId, type: 'delivery.failed', actorType: 'system', actorId: null, data: { deliveryId: d.id, messageId: d.messageId, channel: d.channel, reason, attempts }, createdAt: now }));
-    }
+    await recordDeliveryFailure(m, d, reason, now, { attempts });
   }
 
   /** What the adapter needs, with the member's address decrypted only now, in memory. */
@@ -71,5 +67,18 @@ export class DeliveryWorker extends OutboxWorker<Delivery> {
           : undefined,
       };
     });
+  }
+}
+
+/**
+ * A delivery failed for good (the worker gave up, or the mail bounced later): its message shows
+ * failed and its ticket gets a `delivery.failed` event with the reason. The delivery row itself
+ * is the caller's to update. `extra` goes into the event's data (the worker's attempt count).
+ */
+export async function recordDeliveryFailure(m: EntityManager, d: Delivery, reason: string, now: Date, extra: { attempts?: number } = {}): Promise<void> {
+  if (!d.messageId) return;
+  await m.update(Message, { id: d.messageId }, { deliveryState: 'failed' });
+  if (d.ticketId) {
+    await m.insert(TicketEvent, row<TicketEvent>({ ticketId: d.ticketId, type: 'delivery.failed', actorType: 'system', actorId: null, data: { deliveryId: d.id, messageId: d.messageId, channel: d.channel, reason, ...extra }, createdAt: now }));
   }
 }

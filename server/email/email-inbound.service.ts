@@ -5,10 +5,12 @@ import { parseEmail, type ParsedEmail } from '../../channels/email/parse.js';
 import { findBodyMarker, threadCandidates, ticketNumberInSubject, verifyOurMessageId, type ThreadingSecret } from '../../channels/email/threading.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
-import { Delivery, InboundFailure, Mailbox, MemberIdentity, Message, Ticket, TicketEvent } from '../db/entities/index.js';
-import { row } from '../db/row.js';
+import { Delivery, InboundFailure, Mailbox, MemberIdentity, Message, Ticket } from '../db/entities/index.js';
+import { recordDeliveryFailure } from '../delivery/delivery.worker.js';
 import type { FileStore } from '../files/file-store.js';
 import type { Logger } from '../logger.js';
+import { normaliseIdentity } from '../members/identity.js';
+import type { PiiVault } from '../security/pii-vault.js';
 import type { TicketService } from '../tickets/ticket.service.js';
 
 export type InboundOutcome =
@@ -23,6 +25,8 @@ export type InboundOutcome =
 export class EmailInboundService {
   constructor(private readonly o: {
     db: Database; tickets: TicketService; files: FileStore; clock: Clock; log: Logger; secret: ThreadingSecret;
+    /** Finds the identity a bounce names; without it a hard bounce flags all of the member's email addresses. */
+    vault: Pick<PiiVault, 'blindIndex'>;
   }) {}
 
   async receive(mailbox: Mailbox, raw: Buffer): Promise<InboundOutcome> {
@@ -53,10 +57,8 @@ export class EmailInboundService {
       attachments,
       rfcMessageId: mail.messageId && mail.messageId.length <= 190 ? mail.messageId : undefined,
       meta: { email: { mailboxId: mailbox.id, charset: mail.charset, warnings: mail.warnings.slice(0, 5) } },
+      acknowledge: mailbox.acknowledge ? (t) => acknowledgement(t.number, t.language) : undefined,
     });
-    if (result.created && !result.duplicate && mailbox.acknowledge) {
-      await this.o.tickets.addAutomaticMessage(result.ticketId, acknowledgement(result.ticketNumber, mail.text || mail.subject));
-    }
     return { stored: true, ...result };
   }
 
@@ -80,26 +82,41 @@ export class EmailInboundService {
     return findBodyMarker(mail.text, this.o.secret) ?? ticketNumberInSubject(mail.subject);
   }
 
-  /** A bounce of our own mail marks that delivery failed with the reason, on its ticket. */
+  /**
+   * A bounce of our own mail marks that delivery failed with the reason, on its ticket. A hard
+   * bounce also flags the address it names, so agents see it is not reachable.
+   */
   private async tieBounce(mail: ParsedEmail): Promise<void> {
     const original = mail.dsn?.originalMessageId ?? null;
-    if (!original || !verifyOurMessageId(original, this.o.secret)) return;
+    const ours = original ? verifyOurMessageId(original, this.o.secret) : null;
+    if (!ours) return;
     const recipient = mail.dsn?.recipients.find((r) => r.action === 'failed') ?? mail.dsn?.recipients[0];
     const reason = `bounced: ${recipient?.status ?? ''} ${recipient?.diagnosticCode ?? ''}`.trim().slice(0, 500);
+    const hard = recipient?.action === 'failed';
+    const bouncedIndex = hard ? this.emailIndex(recipient.address) : null;
     await this.o.db.tx(async (m) => {
-      const delivery = await m.findOneBy(Delivery, { providerId: original });
+      // Our signed Message-ID names the message, and deliveries are indexed by message (IDX_delivery_message).
+      const delivery = await m.findOne(Delivery, { where: { messageId: ours.messageId, channel: 'email' }, order: { id: 'DESC' } });
       if (!delivery || delivery.status === 'failed') return;
+      const now = this.o.clock.now();
       await m.update(Delivery, { id: delivery.id }, { status: 'failed', lastError: reason });
-      if (delivery.messageId) await m.update(Message, { id: delivery.messageId }, { deliveryState: 'failed' });
-      if (delivery.ticketId && recipient?.action === 'failed') {
-        // A hard bounce: the member's address is flagged so agents see it is not reachable.
+      await recordDeliveryFailure(m, delivery, reason, now);
+      if (delivery.ticketId && hard) {
         const ticket = await m.findOne(Ticket, { where: { id: delivery.ticketId }, select: { id: true, memberId: true } });
-        if (ticket) await m.update(MemberIdentity, { memberId: ticket.memberId, kind: 'email' }, { bouncedAt: this.o.clock.now() });
-      }
-      if (delivery.ticketId) {
-        await m.insert(TicketEvent, row<TicketEvent>({ ticketId: delivery.ticketId, type: 'delivery.failed', actorType: 'system', actorId: null, data: { deliveryId: delivery.id, messageId: delivery.messageId, channel: 'email', reason }, createdAt: this.o.clock.now() }));
+        // The address the DSN names; all of the member's email addresses only when it names none.
+        if (ticket) await m.update(MemberIdentity, { memberId: ticket.memberId, kind: 'email', ...(bouncedIndex ? { blindIndex: bouncedIndex } : {}) }, { bouncedAt: now });
       }
     });
+  }
+
+  /** The blind index an email identity with this address has (as the member service computes it), or null. */
+  private emailIndex(address: string | null): string | null {
+    if (!address) return null;
+    try {
+      return this.o.vault.blindIndex('email', normaliseIdentity('email', address));
+    } catch {
+      return null; // not an address an identity could hold
+    }
   }
 
   private async storeAttachments(mail: ParsedEmail): Promise<StoredAttachment[]> {
@@ -133,11 +150,11 @@ export class EmailInboundService {
 }
 
 /**
- * The acknowledgement of a new ticket, in the member's language (Chinese when they wrote Chinese).
- * The expected answer time is the service's standing promise until SLA policies say more.
+ * The acknowledgement of a new ticket, in the member's language as triage detected it (Chinese for
+ * zh-Hans and zh-Hant, else English). The answer time is a fixed promise (docs/email.md).
  */
-export function acknowledgement(ticketNumber: string, memberText: string): string {
-  return /[\u3400-\u9fff]/.test(memberText)
+export function acknowledgement(ticketNumber: string, language: string | null): string {
+  return language?.startsWith('zh')
     ? `您好！我们已收到您的来信，工单号 ${ticketNumber}。客服人员将在 1 个工作日内回复您。回复本邮件即可补充信息，请保留邮件标题中的工单号。`
     : `Hello, we have received your message: ticket ${ticketNumber}. A member of our service team will reply within one working day. You can add details by replying to this email; please keep the ticket number in the subject.`;
 }

@@ -1,5 +1,8 @@
 import type { NotificationPayload } from './notification.js';
 
+/** Subjects come from members and names from admins: both go into HTML text and attributes. One escape for all HTML the app writes. */
+export { escapeHtml } from '../../channels/email/html.js';
+
 /** Wording and formatting shared by every kind of staff alert (Slack, email, the acknowledge page). */
 export interface Bilingual { en: string; zh: string }
 
@@ -16,9 +19,4 @@ export function formatDueUtc(iso: string | null): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-/** Subjects come from members and names from admins: both go into HTML text and attributes. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -81,7 +81,9 @@ export class TicketService {
    */
   async ingest(msg: InboundMessage): Promise<IngestResult> {
     await this.deps.triager.prepare?.();
+    let deliveries = 0;
     const result = await this.db.sqlTx(async (sql) => {
+      deliveries = 0; // a retried transaction starts over
       const store = new TicketStore(sql);
       const seen = await store.findMessage(msg.channel, msg.externalId);
       if (seen) return { ticketId: seen.ticketId, messageId: seen.id, ticketNumber: seen.number, created: false, duplicate: true };
@@ -134,6 +136,7 @@ export class TicketService {
         attachments: msg.attachments ?? null, rfcMessageId: msg.rfcMessageId ?? null,
       });
       events.push({ type: 'message.received', data: { messageId, channel: msg.channel } });
+      if (created && msg.acknowledge && this.deps.sendsText(msg.channel)) deliveries += await this.acknowledge(store, ticket, msg, now, events);
       if (!created) {
         await store.touchTicket(ticket.id, ticket.status, laterOf(ticket.lastMessageAt, msg.receivedAt), now, reopened);
         await this.retriage(sql, store, ticket, { channel: msg.channel, text: msg.text, memberTier: member.tier, memberId: member.id, departmentHint: msg.departmentId }, now, events);
@@ -147,8 +150,24 @@ export class TicketService {
       await this.record(sql, ticket.id, { type: 'member', id: member.id }, events, now);
       return { ticketId: ticket.id, messageId, ticketNumber: ticket.number, created, duplicate: false };
     }, { retryOnConflict: true });
-    if (!result.duplicate) this.notify([result.ticketId], 0);
+    if (!result.duplicate) this.notify([result.ticketId], deliveries);
     return result;
+  }
+
+  /**
+   * The acknowledgement of a new ticket: public, automatic (mail carries Auto-Submitted), threaded
+   * under the member's mail; no agent response, so no SLA clock stops.
+   */
+  private async acknowledge(store: TicketStore, ticket: ThreadTicket, msg: InboundMessage, now: Date, events: PendingEvent[]): Promise<number> {
+    const text = msg.acknowledge!({ number: ticket.number, language: ticket.labels.language });
+    const email = msg.channel === 'email' && msg.rfcMessageId ? { email: { inReplyTo: msg.rfcMessageId, references: [msg.rfcMessageId] } } : {};
+    const messageId = await store.insertMessage({
+      ticketId: ticket.id, direction: 'outbound', visibility: 'public', channel: msg.channel, authorType: 'system', text, html: null,
+      externalId: null, meta: { automatic: true, ...email }, createdAt: now, deliveryState: 'pending',
+    });
+    await store.insertDelivery({ channel: msg.channel, ticketId: ticket.id }, messageId, now);
+    events.push({ type: 'message.sent', data: { messageId, channel: msg.channel, automatic: true } });
+    return 1;
   }
 
   /** An agent logs a phone call: inbound calls are the member's message, outbound calls are our response. */
@@ -254,28 +273,6 @@ export class TicketService {
       if (input.status && input.status !== ticket.status) this.changeStatus(ticket, input.status, now, events);
       return isPublic ? 1 : 0;
     });
-    return { messageId };
-  }
-
-  /**
-   * An automatic message to the member (an acknowledgement): public, sent on the ticket's channel,
-   * marked automatic so mail carries Auto-Submitted; it is no agent response, so no SLA clock stops.
-   */
-  async addAutomaticMessage(ticketId: number, text: string): Promise<{ messageId: number } | null> {
-    const ticket = await this.db.read((m) => m.findOneBy(Ticket, { id: ticketId }));
-    if (!ticket || !this.deps.sendsText(ticket.channel)) return null;
-    const messageId = await this.db.tx(async (m) => {
-      const now = this.deps.clock.now();
-      const email = ticket.channel === 'email' ? { email: await this.emailThread(m, ticket.id) } : {};
-      const id = await TicketStore.of(m, this.db.engine).insertMessage({
-        ticketId, direction: 'outbound', visibility: 'public', channel: ticket.channel, authorType: 'system', text, html: null,
-        externalId: null, meta: { automatic: true, ...email }, createdAt: now, deliveryState: 'pending',
-      });
-      await this.insertDelivery(m, ticket, id, now);
-      await this.writeEvents(m, ticketId, { type: 'system', id: null }, [{ type: 'message.sent', data: { messageId: id, channel: ticket.channel, automatic: true } }], now);
-      return id;
-    });
-    this.notify([ticketId], 1);
     return { messageId };
   }
 
@@ -554,7 +551,7 @@ export class TicketService {
   }
 
   private async insertDelivery(m: EntityManager, ticket: Ticket, messageId: number, now: Date): Promise<void> {
-    await m.insert(Delivery, { channel: ticket.channel, ticketId: ticket.id, messageId, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now });
+    await TicketStore.of(m, this.db.engine).insertDelivery({ channel: ticket.channel, ticketId: ticket.id }, messageId, now);
   }
 
   private async writeEvents(m: EntityManager, ticketId: number, actor: Actor, events: PendingEvent[], now: Date): Promise<void> {

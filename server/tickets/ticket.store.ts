@@ -134,6 +134,12 @@ export class TicketStore {
     else await this.sql.run('UPDATE ticket SET status = ?, lastMessageAt = ?, updatedAt = ? WHERE id = ?', [status, lastMessageAt, now, id]);
   }
 
+  /** The outbox row that sends a message on its channel after commit (server/delivery). */
+  async insertDelivery(t: { channel: Channel; ticketId: number }, messageId: number, now: Date): Promise<void> {
+    await this.sql.run("INSERT INTO delivery (channel, ticketId, messageId, status, attempts, nextAttemptAt, createdAt) VALUES (?, ?, ?, 'pending', 0, ?, ?)",
+      [t.channel, t.ticketId, messageId, now, now]);
+  }
+
   async insertEvents(ticketId: number, actor: { type: AuthorType; id: number | null }, events: PendingEvent[], now: Date): Promise<void> {
     if (!events.length) return;
     await this.sql.run(

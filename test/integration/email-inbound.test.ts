@@ -2,9 +2,12 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import type { ChannelAdapter } from '../../channels/channel.js';
 import { bodyMarker, ourMessageId } from '../../channels/email/threading.js';
-import { Mailbox, Message, Ticket } from '../../server/db/entities/index.js';
+import { Delivery, Mailbox, MemberIdentity, Message, Ticket, TicketEvent } from '../../server/db/entities/index.js';
+import { EmailInboundService } from '../../server/email/email-inbound.service.js';
 import { ENGINES } from '../helpers/engines.js';
+import { expectEventually } from '../helpers/expect-eventually.js';
 import { startWorld, type TestWorld } from '../helpers/harness.js';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures/email');
@@ -18,6 +21,18 @@ function mail(o: { from: string; to?: string; subject: string; messageId?: strin
   if (o.inReplyTo) lines.push(`In-Reply-To: ${o.inReplyTo}`);
   if (o.references) lines.push(`References: ${o.references}`);
   return Buffer.from(`${lines.join('\r\n')}\r\n\r\n${o.body}\r\n`);
+}
+
+/** A hard bounce (5.1.1) of the mail with Message-ID `original`, naming `recipient` in Final-Recipient (or no one). */
+function hardBounce(original: string, recipient: string | null): Buffer {
+  return Buffer.from([
+    'From: MAILER-DAEMON@mx.example.net', 'To: service@desk.example', 'Subject: Undelivered Mail Returned to Sender', `Message-ID: <dsn-${original.slice(1, 30)}@mx.example.net>`,
+    'MIME-Version: 1.0', 'Content-Type: multipart/report; report-type=delivery-status; boundary="B"', '',
+    '--B', 'Content-Type: text/plain', '', 'Your message could not be delivered.', '',
+    '--B', 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.example.net', '',
+    ...(recipient ? [`Final-Recipient: rfc822; ${recipient}`] : []), 'Action: failed', 'Status: 5.1.1', 'Diagnostic-Code: smtp; 550 5.1.1 User unknown', '',
+    '--B', 'Content-Type: text/rfc822-headers', '', `Message-ID: ${original}`, 'Subject: Re: hello', '', '--B--', '',
+  ].join('\r\n'));
 }
 
 for (const engine of ENGINES) {
@@ -181,6 +196,63 @@ for (const engine of ENGINES) {
       expect(download.headers.get('content-disposition')).to.match(/^attachment; filename\*=UTF-8''/);
       const hidden = await fetch(`${w.baseUrl}/api/tickets/${outcome.ticketId}/messages/${outcome.messageId}/attachments/0`, { headers: { authorization: `Bearer ${w.agentB.token}` } });
       expect(hidden.status).to.equal(404);
+    });
+
+    it('ties a hard bounce to its delivery by the signed Message-ID and flags only the address it names', async () => {
+      const fresh = await startWorld(engine);
+      try {
+        const threading = fresh.services.vault.subKey('email-threading');
+        // The far end of the email channel: takes every mail, answers with the Message-ID the real adapter would use.
+        const email: ChannelAdapter = {
+          kind: 'email',
+          describe: () => ({ kind: 'email', name: { en: 'Email (test)', 'zh-CN': '电子邮件（测试）' }, sendsText: true, settings: [] }),
+          send: async (o) => ({ providerId: ourMessageId({ ticketId: o.ticketId, messageId: o.messageId, secret: threading, domain: 'desk.example' }) }),
+        };
+        fresh.services.channels.register(email);
+        const box = (await fresh.services.mailboxes.create({ address: 'service@desk.example', departmentId: fresh.deptA, acknowledge: false })).mailbox;
+        const entity = await fresh.services.db.read((m) => m.findOneByOrFail(Mailbox, { id: box.id }));
+        const { db, tickets, files, clock, log, vault } = fresh.services;
+        const inbound = new EmailInboundService({ db, tickets, files, clock, log, secret: threading, vault });
+
+        const first = await inbound.receive(entity, mail({ from: 'old.address@example.com', subject: 'hello', messageId: '<moving-1@example.com>', body: 'hi' }));
+        if (!first.stored) throw new Error('not stored');
+        const { memberId } = await db.read((m) => m.findOneByOrFail(Ticket, { id: first.ticketId }));
+        const reply = async (text: string) => {
+          const res = await fresh.api('POST', `/api/tickets/${first.ticketId}/messages`, { token: fresh.agentA.token, body: { text } });
+          expect(res.status).to.equal(201);
+          const message = await db.read((m) => m.findOneByOrFail(Message, { ticketId: first.ticketId, text }));
+          return expectEventually(async () => {
+            const d = await db.read((m) => m.findOneByOrFail(Delivery, { messageId: message.id }));
+            expect(d.status).to.equal('sent');
+            return { messageId: message.id, rfcId: d.providerId! };
+          });
+        };
+        const emailIdentity = () => db.read((m) => m.findOneByOrFail(MemberIdentity, { memberId, kind: 'email' }));
+
+        // Mail to the old address bounces after the member changed it: the new address is not flagged.
+        const toOld = await reply('sent to the old address');
+        await fresh.services.members.update(memberId, { identities: { email: 'new.address@example.com' } });
+        expect(await inbound.receive(entity, hardBounce(toOld.rfcId, 'old.address@example.com'))).to.deep.equal({ stored: false, ignored: 'bounce' });
+        expect((await db.read((m) => m.findOneByOrFail(Message, { id: toOld.messageId }))).deliveryState).to.equal('failed');
+        expect((await db.read((m) => m.findOneByOrFail(Delivery, { messageId: toOld.messageId }))).status).to.equal('failed');
+        const events = await db.read((m) => m.findBy(TicketEvent, { ticketId: first.ticketId, type: 'delivery.failed' }));
+        expect(events.map((e) => e.data)).to.deep.equal([{ deliveryId: events[0]!.data['deliveryId'], messageId: toOld.messageId, channel: 'email', reason: 'bounced: 5.1.1 smtp; 550 5.1.1 User unknown' }]);
+        expect((await emailIdentity()).bouncedAt).to.equal(null);
+
+        // A bounce naming the member's address flags it.
+        const toNew = await reply('sent to the new address');
+        await inbound.receive(entity, hardBounce(toNew.rfcId, 'New.Address@example.com'));
+        expect((await emailIdentity()).bouncedAt).to.be.instanceOf(Date);
+
+        // A bounce that names no recipient flags the member's email address, as before.
+        await db.tx((m) => m.update(MemberIdentity, { memberId, kind: 'email' }, { bouncedAt: null }));
+        const unnamed = await reply('bounced without a recipient');
+        await inbound.receive(entity, hardBounce(unnamed.rfcId, null));
+        expect((await db.read((m) => m.findOneByOrFail(Message, { id: unnamed.messageId }))).deliveryState).to.equal('failed');
+        expect((await emailIdentity()).bouncedAt).to.be.instanceOf(Date);
+      } finally {
+        await fresh.stop();
+      }
     });
 
     it('shows mailbox settings without the IMAP password', async () => {

@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { EmailAdapter } from '../../channels/email/email.adapter.js';
-import { Mailbox } from '../../server/db/entities/index.js';
+import { Delivery, Mailbox, Message } from '../../server/db/entities/index.js';
 import { ENGINES } from '../helpers/engines.js';
 import { expectEventually } from '../helpers/expect-eventually.js';
-import { startWorld, type TestWorld } from '../helpers/harness.js';
+import { inbound, startWorld, type TestWorld } from '../helpers/harness.js';
 
 for (const engine of ENGINES) {
   describe(`email round trip [${engine.name}]`, () => {
@@ -31,6 +31,31 @@ for (const engine of ENGINES) {
     after(async () => {
       await w.stop();
       await new Promise<void>((r) => smtp.close(() => r()));
+    });
+
+    it('writes the acknowledgement in the ticket\'s own transaction: a failure leaves neither, the redelivery both, once', async () => {
+      const msg = (acknowledge: (t: { number: string; language: string | null }) => string) => inbound({
+        channel: 'email', externalId: '<ack-atomic@example.com>', rfcMessageId: '<ack-atomic@example.com>', continueOpenTicket: false,
+        from: { kind: 'email', value: 'ack.atomic@example.com' }, text: 'Where is my parcel?', departmentId: w.deptA, acknowledge,
+      });
+      const before = await w.services.db.read((m) => m.count(Message));
+      let caught: unknown;
+      try {
+        await w.services.tickets.ingest(msg(() => { throw new Error('crash while acknowledging'); }));
+      } catch (err) { caught = err; }
+      expect(String(caught)).to.contain('crash while acknowledging');
+      expect(await w.services.db.read((m) => m.count(Message)), 'nothing of the failed attempt').to.equal(before);
+
+      const stored = await w.services.tickets.ingest(msg((t) => `ack ${t.number} ${t.language}`));
+      const again = await w.services.tickets.ingest(msg((t) => `ack ${t.number} ${t.language}`));
+      expect(again.duplicate).to.equal(true);
+      const rows = await w.services.db.read((m) => m.find(Message, { where: { ticketId: stored.ticketId }, order: { id: 'ASC' } }));
+      expect(rows.map((r) => [r.direction, r.authorType])).to.deep.equal([['inbound', 'member'], ['outbound', 'system']]);
+      expect(rows[1]!.text).to.equal(`ack ${stored.ticketNumber} en`);
+      expect(rows[1]!.meta).to.deep.include({ automatic: true, email: { inReplyTo: '<ack-atomic@example.com>', references: ['<ack-atomic@example.com>'] } });
+      expect(await w.services.db.read((m) => m.countBy(Delivery, { messageId: rows[1]!.id }))).to.equal(1);
+      await expectEventually(() => expect(sent.some((m) => m.text?.includes(`ack ${stored.ticketNumber}`))).to.equal(true), 10_000);
+      sent.length = 0;
     });
 
     it('answers a member by email with threading headers, and their reply lands on the same ticket', async () => {

@@ -27,6 +27,28 @@ describe('configuration', () => {
       expect(problems).to.match(/PORT/).and.match(/DATABASE_URL/).and.match(/MEMBERDESK_MASTER_KEY/);
     }
   });
+
+  it('parses MEMBERDESK_SMTP_URL at load, naming the problem and never the password', () => {
+    expect(loadConfig({ MEMBERDESK_SMTP_URL: 'smtps://mailer:p%40ss@mail.example.com:465' }).smtpUrl).to.equal('smtps://mailer:p%40ss@mail.example.com:465');
+    expect(loadConfig({ MEMBERDESK_SMTP_URL: 'smtp://[::1]:2525' }).smtpUrl).to.equal('smtp://[::1]:2525');
+    const cases: Array<[string, RegExp]> = [
+      ['smtp://mailer:s3cret@host:99999', /MEMBERDESK_SMTP_URL: port must be 1-65535/],
+      ['smtp://host:0', /MEMBERDESK_SMTP_URL: port must be 1-65535/],
+      ['smtp://[bad', /MEMBERDESK_SMTP_URL: not a valid URL/],
+      ['smtp://mailer:s3cret@', /MEMBERDESK_SMTP_URL: not a valid URL/],
+      ['smtp://', /MEMBERDESK_SMTP_URL: no host/],
+      ['smtp://mailer:s3cret%zz@host', /MEMBERDESK_SMTP_URL: user or password has a broken %-escape/],
+      ['http://host', /MEMBERDESK_SMTP_URL/],
+    ];
+    for (const [value, message] of cases) {
+      expect(() => loadConfig({ MEMBERDESK_SMTP_URL: value }), value).to.throw(ConfigError, message);
+      try {
+        loadConfig({ MEMBERDESK_SMTP_URL: value });
+      } catch (err) {
+        expect((err as ConfigError).message, value).not.to.contain('s3cret');
+      }
+    }
+  });
 });
 
 describe('delivery backoff', () => {

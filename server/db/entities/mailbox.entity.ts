@@ -5,7 +5,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGenerate
 @Index('IDX_mailbox_address', ['address'], { unique: true })
 export class Mailbox {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
-  /** Lower-cased address; also the From of replies sent for its tickets. */
+  /** Lower-cased address. Not the From of replies: all mail is sent from MEMBERDESK_EMAIL_FROM (docs/email.md). */
   @Column({ type: 'varchar', length: 190 }) address: string;
   @Column({ type: 'integer' }) departmentId: number;
   /** IMAP settings including the password, sealed by the master key (never returned in full). */
