@@ -94,6 +94,14 @@ export function serverEnv(o: { dataDir: string; databaseUrl: string | null; admi
 }
 
 /** An answer of the child server's JSON API: the body parsed when it is JSON, else the text. */
+/** A server's output lines that report a failure: stderr, or a JSON log line at level error. */
+export function errorsIn(lines: string[]): string[] {
+  return lines.filter((line) => {
+    if (line.startsWith('[stderr] ')) return true;
+    try { return (JSON.parse(line) as { level?: unknown }).level === 'error'; } catch { return false; }
+  });
+}
+
 export interface JsonAnswer { status: number; body: any }
 
 /** Calls the child server's API as a client would (JSON in, JSON out, optional bearer token). */

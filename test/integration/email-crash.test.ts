@@ -11,7 +11,7 @@ import { Message, Ticket } from '../../server/db/entities/index.js';
 import { startDovecot, type RunningDovecot } from '../helpers/dovecot.js';
 import { ENGINES } from '../helpers/engines.js';
 import { expectEventually } from '../helpers/expect-eventually.js';
-import { isRunning, loginTo, serverApi, serverEnv, startServer, stopServer, type ServerProcess, type Spawned } from '../helpers/server-process.js';
+import { isRunning, loginTo, serverApi, serverEnv, startServer, stopServer, type ServerProcess, type Spawned, errorsIn } from '../helpers/server-process.js';
 
 /**
  * kill -9 of the server while its IMAP poller works through a full mailbox, restart → every mail
@@ -36,13 +36,6 @@ const messageIdOf = (i: number) => `${ID_PREFIX}${i}@senders.example>`;
 const senderOf = (i: number) => `member${String(i % SENDERS).padStart(2, '0')}@senders.example`;
 
 /** Log lines at level error, and anything on stderr. */
-function errorsIn(lines: string[]): string[] {
-  return lines.filter((line) => {
-    if (line.startsWith('[stderr] ')) return true;
-    try { return (JSON.parse(line) as { level?: unknown }).level === 'error'; } catch { return false; }
-  });
-}
-
 const rawMail = (i: number) => [
   `From: Member ${i % SENDERS} <${senderOf(i)}>`,
   `To: ${MAILBOX_USER}`,

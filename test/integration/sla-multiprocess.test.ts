@@ -8,7 +8,7 @@ import { ACKNOWLEDGE_ACTION_ID } from '../../server/notify/slack/slack-blocks.js
 import { ENGINES, type TestEngine } from '../helpers/engines.js';
 import { expectEventually } from '../helpers/expect-eventually.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from '../helpers/fake-slack.js';
-import { isRunning, loginTo, serverApi, serverEnv, startServer, stopServer, type ServerProcess, type Spawned } from '../helpers/server-process.js';
+import { isRunning, loginTo, serverApi, serverEnv, startServer, stopServer, type ServerProcess, type Spawned, errorsIn } from '../helpers/server-process.js';
 
 /**
  * Two real server processes on one MariaDB database, each running its SLA scheduler and its
@@ -49,13 +49,6 @@ function numberField(body: unknown, key: string): number {
 }
 
 /** Log lines at level error, and anything on stderr. */
-function errorsIn(lines: string[]): string[] {
-  return lines.filter((line) => {
-    if (line.startsWith('[stderr] ')) return true;
-    try { return (JSON.parse(line) as { level?: unknown }).level === 'error'; } catch { return false; }
-  });
-}
-
 /** The alert id a posted Slack alert carries in its Acknowledge button (what a click sends back). */
 function alertIdOf(call: FakeSlackCall): number {
   const blocks = call.body.blocks;
