@@ -41,6 +41,8 @@ export interface Config {
   publicUrl: string;
   /** Slack app for SLA alerts: bot token and signing secret (interactivity at /slack/events); null: no Slack. */
   slack: { token: string; signingSecret: string; apiUrl: string | null } | null;
+  /** Web chat widget: the secret member sites sign member ids with (HMAC-SHA256); null: every visitor is anonymous. */
+  webchatSecret: string | null;
 }
 
 /** One origin, spaces around it allowed: scheme and host (and port), no path, no trailing slash. */
@@ -58,6 +60,7 @@ const envSchema = {
     MEMBERDESK_DEMO: { type: 'string', enum: ['0', '1', 'true', 'false'] },
     MEMBERDESK_MASTER_KEY: { type: 'string', pattern: '^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$' },
     MEMBERDESK_MASTER_KEY_FILE: { type: 'string', minLength: 1 },
+    MEMBERDESK_WEBCHAT_SECRET: { type: 'string', minLength: 16 },
     MEMBERDESK_PREVIOUS_MASTER_KEYS: { type: 'string', pattern: '^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)(,([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=))*$' },
     MEMBERDESK_TOKEN_TTL_MINUTES: { type: 'string', pattern: '^[0-9]{1,6}$' },
     MEMBERDESK_DELIVERY_POLL_MS: { type: 'string', pattern: '^[0-9]{2,6}$' },
@@ -122,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slack: present.MEMBERDESK_SLACK_BOT_TOKEN && present.MEMBERDESK_SLACK_SIGNING_SECRET
       ? { token: present.MEMBERDESK_SLACK_BOT_TOKEN, signingSecret: present.MEMBERDESK_SLACK_SIGNING_SECRET, apiUrl: present.MEMBERDESK_SLACK_API_URL ?? null }
       : null,
+    webchatSecret: present.MEMBERDESK_WEBCHAT_SECRET ?? null,
     fileStore: (present.MEMBERDESK_FILE_STORE as Config['fileStore'] | undefined) ?? 'dir',
   };
 }

@@ -8,6 +8,7 @@ import { startImapPollers } from './email/imap-runner.js';
 import { startSmtpReceiver } from './email/smtp-receiver.js';
 import { createCounterStore } from './http/rate-limit.js';
 import { bootstrap } from './bootstrap.js';
+import { attachRealtime } from './realtime/index.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { Database } from './db/database.js';
@@ -54,6 +55,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
     const srv = app.listen(config.port, config.host, () => resolve(srv));
     srv.once('error', reject);
   });
+  const realtime = await attachRealtime(server, services, { log, redisUrl: config.redisUrl, counters, chat: { memberSecret: config.webchatSecret } });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   services.delivery.start();
@@ -68,7 +70,8 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
   return {
     services, server, port,
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Closes the HTTP server too, after telling every socket goodbye.
+      await realtime.close();
       if (retention) clearInterval(retention);
       await imap.stop();
       await smtp?.stop();

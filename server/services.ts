@@ -5,6 +5,7 @@ import { EmailInboundService } from './email/email-inbound.service.js';
 import { MailboxService } from './email/mailbox.service.js';
 import { ConfiguredFileStore, DatabaseFileStore, DirectoryFileStore, type FileBackend, type FileStore } from './files/file-store.js';
 import { PhoneAdapter } from '../channels/phone/phone.adapter.js';
+import { WebchatAdapter } from '../channels/webchat/webchat.adapter.js';
 import { AgentService } from './agents/agent.service.js';
 import { AuditLog } from './audit/audit-log.js';
 import type { Clock } from './clock.js';
@@ -96,6 +97,7 @@ const SLA_CONFIG_TTL_MS = 5_000;
 export function buildServices(o: ServiceOptions): Services {
   const channels = o.channels ?? new ChannelRegistry();
   if (!channels.get('phone')) channels.register(new PhoneAdapter());
+  if (!channels.get('webchat')) channels.register(new WebchatAdapter({ db: o.db, vault: o.vault, channels, log: o.log }));
   const members = new MemberService(o.db, o.vault, { maskNames: o.maskNames });
   const audit = new AuditLog(o.db, o.clock);
   const agents = new AgentService(o.db, o.clock, audit);

@@ -13,6 +13,8 @@ import { Keyring, PiiVault } from '../../server/security/pii-vault.js';
 import { buildServices, type Services } from '../../server/services.js';
 import type { TestEngine } from './engines.js';
 import type { Notifier } from '../../server/notify/notification.js';
+import { MemoryCounterStore } from '../../server/http/rate-limit.js';
+import { attachRealtime, type Realtime, type RealtimeOptions } from '../../server/realtime/index.js';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
 
@@ -27,6 +29,8 @@ export interface TestWorld {
   supervisorA: Principal & { token: string };
   admin: Principal & { token: string };
   api: Api;
+  /** socket.io (docs/realtime.md), when started with `realtime`. */
+  realtime: Realtime | null;
   stop(): Promise<void>;
 }
 
@@ -37,7 +41,9 @@ export type Api = (method: string, path: string, opts?: { token?: string; body?:
  * A real server on port 0 against a fresh database of the given engine, with the domain wired as
  * in production (only the clock and extra channel adapters can be swapped).
  */
-export async function startWorld(engine: TestEngine, opts: { clock?: Clock; channels?: ChannelRegistry; startDelivery?: boolean; app?: AppOptions; fileStore?: 'dir' | 'db'; notifiers?: Notifier[] } = {}): Promise<TestWorld> {
+export async function startWorld(engine: TestEngine, opts: { clock?: Clock; channels?: ChannelRegistry; startDelivery?: boolean; app?: AppOptions; fileStore?: 'dir' | 'db'; notifiers?: Notifier[];
+  /** Attach socket.io (agents and chat namespaces); `redisUrl` shares rooms with other worlds on the same database. */
+  realtime?: boolean | Partial<RealtimeOptions>; } = {}): Promise<TestWorld> {
   const target = await engine.fresh();
   const ds = await createDataSource({ databaseUrl: target.databaseUrl, dataDir: null });
   await ds.runMigrations();
@@ -50,6 +56,9 @@ export async function startWorld(engine: TestEngine, opts: { clock?: Clock; chan
   const server = await new Promise<Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   const port = (server.address() as { port: number }).port;
   const baseUrl = `http://127.0.0.1:${port}`;
+  const realtime = opts.realtime
+    ? await attachRealtime(server, services, { log: silentLogger, counters: new MemoryCounterStore(), ...(opts.realtime === true ? {} : opts.realtime) })
+    : null;
   if (opts.startDelivery !== false) services.delivery.start();
 
   const deptA = (await services.departments.create({ name: 'Dept A', isDefault: true })).id;
@@ -76,9 +85,11 @@ export async function startWorld(engine: TestEngine, opts: { clock?: Clock; chan
   };
 
   return {
-    services, baseUrl, deptA, deptB, agentA, agentB, supervisorA, admin, api,
+    services, baseUrl, deptA, deptB, agentA, agentB, supervisorA, admin, api, realtime,
     async stop() {
-      await new Promise<void>((r) => server.close(() => r()));
+      const closed = realtime ? realtime.close() : new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections?.();
+      await closed;
       server.closeAllConnections?.();
       await services.delivery.stop();
       await services.slaScheduler.stop();
