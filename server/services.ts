@@ -32,6 +32,7 @@ import { SlaService } from '../sla/sla.service.js';
 import { SlaAdminService } from '../sla/sla-admin.service.js';
 import { NotificationWorker } from './notify/notification.worker.js';
 import type { Notifier } from './notify/notification.js';
+import { ChangeFeed } from './change-feed.js';
 
 export interface Services {
   db: Database;
@@ -65,6 +66,8 @@ export interface Services {
   presence: PresenceService;
   /** Department assignment strategies are cached briefly; an edit here clears them. */
   assigner: Assigner;
+  /** Committed ticket changes and SLA alerts, for the realtime gateway. */
+  feed: ChangeFeed;
 }
 
 export interface ServiceOptions {
@@ -118,12 +121,17 @@ export function buildServices(o: ServiceOptions): Services {
       ackUrl: (alertId, agentId) => ackLinks.url(alertId, agentId),
     },
   });
-  const slaScheduler = new SlaScheduler({ db: o.db, sla, clock: o.clock, log: o.log, afterBatch: () => notifications.kick() });
-  /** After a committed change the SLA engine saw: wake the scheduler for the deadline it set, send the alerts it wrote. */
+  const feed = new ChangeFeed(o.log);
+  const slaScheduler = new SlaScheduler({
+    db: o.db, sla, clock: o.clock, log: o.log,
+    afterBatch: () => { notifications.kick(); feed.publish({ kind: 'alerts', alerts: sla.takeFiredAlerts() }); },
+  });
+  /** After a committed change the SLA engine saw: wake the scheduler for the deadline it set, send the alerts it wrote, tell the consoles. */
   const afterSlaChange = (): void => {
     const check = sla.takeEarliestCheck();
     if (check) slaScheduler.wakeBy(check);
     if (sla.takeNotificationsWritten()) notifications.kick();
+    feed.publish({ kind: 'alerts', alerts: sla.takeFiredAlerts() });
   };
   /** Re-evaluates live tickets (all, a member's or a department's) under the current rules; wakes the scheduler for what it set. */
   const recomputeSla = async (scope: { memberId?: number; departmentId?: number } = {}): Promise<number> => {
@@ -157,11 +165,12 @@ export function buildServices(o: ServiceOptions): Services {
     onEvents: (sql, ticketId, events, now) => sla.onTicketEvents(sql, ticketId, events, now),
     afterCommit: (n) => {
       if (n.deliveries > 0) delivery.kick();
+      feed.publish({ kind: 'tickets', notice: n });
       afterSlaChange();
     },
   });
   return {
-    triage, triageAdmin: new TriageAdminService(o.db, triage), assigner,
+    triage, triageAdmin: new TriageAdminService(o.db, triage), assigner, feed,
     presence: new PresenceService({ db: o.db, clock: o.clock, tickets, log: o.log }),
     files, slaConfig, sla, slaScheduler, notifications, ackLinks,
     slaAdmin: new SlaAdminService({ db: o.db, config: slaConfig, onChange: afterAdminChange }),

@@ -182,3 +182,13 @@ export function remainingMinutes(cal: BusinessCalendar, dueAt: Date, now: Date):
     ? Math.round(workingMinutesBetween(cal, now, dueAt) * 10) / 10
     : -Math.round(workingMinutesBetween(cal, dueAt, now) * 10) / 10;
 }
+
+/** The running clock due first (breached ones included: they head the queue), for the console's order and badge. */
+export function earliestClock(d: Deadlines): MetricClock | null {
+  let best: MetricClock | null = null;
+  for (const metric of METRICS) {
+    const c = d[metric];
+    if (c.dueAt && (!best || c.dueAt.getTime() < best.dueAt!.getTime())) best = c;
+  }
+  return best;
+}

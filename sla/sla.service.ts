@@ -6,7 +6,7 @@ import type { NotificationPayload } from '../server/notify/notification.js';
 import { TicketStore, type PendingEvent } from '../server/tickets/ticket.store.js';
 import { workingMinutesBetween, type BusinessCalendar } from './calendar.js';
 import {
-  ALERT_BITS, METRICS, applyClockEvent, computeDeadlines, dueAlerts, initialState, markAlerted, nextCheckAt, remainingMinutes,
+  ALERT_BITS, METRICS, applyClockEvent, computeDeadlines, dueAlerts, initialState, markAlerted, nextCheckAt, remainingMinutes, earliestClock,
   type ClockEvent, type ClockState, type Deadlines, type DueAlert, type Metric,
 } from './clocks.js';
 import { matchPolicy, type PolicyRule } from './policy.js';
@@ -63,6 +63,7 @@ const REMATCH = new Set(['ticket.created', 'priority.changed', 'department.chang
 export class SlaService {
   private notificationsWritten = false;
   private earliestCheck: number | null = null;
+  private fired: FiredAlert[] = [];
 
   constructor(private readonly o: SlaServiceOptions) {}
 
@@ -78,6 +79,20 @@ export class SlaService {
     const v = this.earliestCheck;
     this.earliestCheck = null;
     return v === null ? null : new Date(v);
+  }
+
+  /**
+   * Alerts inserted since the last call, for the console (after commit). A transaction that rolled
+   * back and was retried inserted them twice here: the same alert is listed once.
+   */
+  takeFiredAlerts(): FiredAlert[] {
+    const seen = new Set<string>();
+    const out = this.fired.filter((a) => {
+      const key = `${a.ticketId}:${a.metric}:${a.cycle}:${a.kind}:${a.level}`;
+      return !seen.has(key) && (seen.add(key), true);
+    });
+    this.fired = [];
+    return out;
   }
 
   async loadRows(sql: SqlSession, ids: number[]): Promise<SlaRow[]> {
@@ -304,6 +319,7 @@ export class SlaService {
     try {
       const res = await sql.run('INSERT INTO sla_alert (ticketId, metric, cycle, kind, level, departmentId, contactAgentId, dueAt, firedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [a.ticketId, a.metric, a.cycle, a.kind, a.level, a.departmentId, a.contactAgentId, a.dueAt, a.firedAt]);
+      this.fired.push({ ...a, alertId: res.insertId });
       return res.insertId;
     } catch (err) {
       if (isUniqueViolation(err)) return null;
@@ -338,11 +354,12 @@ export class SlaService {
   private async write(sql: SqlSession, id: number, s: ClockState, policy: PolicyRule | null, d: Deadlines, esc: Escalation): Promise<void> {
     const check = nextCheckAt(s, d, esc.dueAt);
     if (check && (this.earliestCheck === null || check.getTime() < this.earliestCheck)) this.earliestCheck = check.getTime();
-    await sql.run(`UPDATE ticket SET slaPolicyId = ?, firstResponseDueAt = ?, nextResponseDueAt = ?, resolutionDueAt = ?, nextSlaCheckAt = ?,
+    const head = earliestClock(d);
+    await sql.run(`UPDATE ticket SET slaPolicyId = ?, firstResponseDueAt = ?, nextResponseDueAt = ?, resolutionDueAt = ?, nextSlaCheckAt = ?, slaDueAt = ?, slaWarnAt = ?,
       nextResponseSince = ?, nextResponseCycle = ?, resolutionElapsedSeconds = ?, resolutionRunningSince = ?, slaAlerted = ?,
       escalationAlertId = ?, escalationLevel = ?, escalationDueAt = ?, firstResponseMinutes = ?, resolutionMinutes = ?,
       firstResponseBreached = ?, nextResponseBreached = ?, resolutionBreached = ? WHERE id = ?`, [
-      policy?.id ?? null, d.first_response.dueAt, d.next_response.dueAt, d.resolution.dueAt, check,
+      policy?.id ?? null, d.first_response.dueAt, d.next_response.dueAt, d.resolution.dueAt, check, head?.dueAt ?? null, head?.warnAt ?? null,
       s.nextResponseSince, s.nextResponseCycle, s.resolutionElapsedSeconds, s.resolutionRunningSince, s.alerted,
       esc.alertId, esc.level, esc.dueAt, s.firstResponseMinutes, s.resolutionMinutes,
       s.firstResponseBreached, s.nextResponseBreached, s.resolutionBreached, id]);
@@ -355,6 +372,9 @@ interface AlertInsert {
   ticketId: number; metric: string; cycle: number; kind: 'warning' | 'breach' | 'urgent'; level: number; departmentId: number;
   contactAgentId: number | null; dueAt: Date | null; firedAt: Date;
 }
+
+/** An alert row written (warning, breach at a level, urgent ticket), as the console is told of it. */
+export interface FiredAlert extends AlertInsert { alertId: number }
 
 export interface SlaClockView { dueAt: string | null; remainingMinutes: number | null; breached: boolean }
 export interface SlaView {

@@ -6,6 +6,7 @@ import type { CounterStore } from '../http/rate-limit.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services.js';
 import { attachChat, type ChatOptions } from '../../channels/webchat/chat.gateway.js';
+import { attachAgents, type AgentsGatewayOptions } from './agents.gateway.js';
 
 export interface RealtimeOptions {
   log: Logger;
@@ -15,6 +16,8 @@ export interface RealtimeOptions {
   counters: CounterStore;
   /** Web chat widget settings (the /chat namespace). */
   chat?: ChatOptions;
+  /** The console's namespace: presence grace, event rate. */
+  agents?: Omit<AgentsGatewayOptions, 'log'>;
 }
 
 export interface Realtime {
@@ -26,11 +29,13 @@ export interface Realtime {
 export async function attachRealtime(http: HttpServer, s: Services, o: RealtimeOptions): Promise<Realtime> {
   const io = new SocketServer(http, { serveClient: false, maxHttpBufferSize: 256 * 1024, pingInterval: 20_000, pingTimeout: 20_000 });
   const redis = o.redisUrl ? await redisAdapter(io, o.redisUrl, o.log) : null;
+  const agents = attachAgents(io, s, { log: o.log, ...o.agents });
   const chat = attachChat(io, { services: s, log: o.log, counters: o.counters, ...o.chat });
   return {
     io,
     async close() {
       chat.close();
+      await agents.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await redis?.close();

@@ -2,13 +2,15 @@ import { splitQuoted } from '../../channels/email/quote.js';
 import { seesAllDepartments, type Principal } from '../agents/principal.js';
 import { storeCondition, ticketVisible } from './ticket-access.js';
 import type { Database } from '../db/database.js';
-import { Message, Ticket, TicketEvent } from '../db/entities/index.js';
-import type { Channel, Priority, TicketStatus, TicketType } from '../domain.js';
+import { Message, Ticket, TicketEvent, TicketRead } from '../db/entities/index.js';
+import type { Channel, Priority, Tier, TicketStatus, TicketType } from '../domain.js';
 import { NotFoundError } from '../errors.js';
+import { In } from 'typeorm';
 import { escapeLike, type MemberService, type MemberView } from '../members/member.service.js';
 import { decodeCursor, encodeCursor, type Page } from '../pagination.js';
 
-export const TICKET_SORTS = ['updatedAt', '-updatedAt', 'createdAt', '-createdAt', 'lastMessageAt', '-lastMessageAt'] as const;
+/** `sla`: the earliest running SLA deadline first (breached ones at the top), tickets without one last. */
+export const TICKET_SORTS = ['updatedAt', '-updatedAt', 'createdAt', '-createdAt', 'lastMessageAt', '-lastMessageAt', 'sla'] as const;
 export type TicketSort = (typeof TICKET_SORTS)[number];
 
 export interface TicketFilter {
@@ -18,6 +20,7 @@ export interface TicketFilter {
   memberId?: number;
   channel?: Channel;
   priority?: Priority;
+  tier?: Tier;
   type?: TicketType;
   category?: string;
   language?: string;
@@ -52,6 +55,22 @@ export interface TicketView {
   closedAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /** The SLA clock due first (GET /tickets/:id adds every clock to this): the queue's order and countdown. */
+  sla: SlaDue | null;
+}
+
+export interface SlaDue {
+  dueAt: string;
+  /** When the warning fires (amber from then on). */
+  warnAt: string | null;
+  /** A target of this ticket was missed (first response, a next response or resolution). */
+  breached: boolean;
+}
+
+/** A queue row as one agent sees it: when they last opened the ticket, and whether anything happened since. */
+export interface QueueItem extends TicketView {
+  readAt: string | null;
+  unread: boolean;
 }
 
 export interface MessageView {
@@ -76,7 +95,7 @@ export interface EventView { id: number; type: string; actor: { type: string; id
 export class TicketQueries {
   constructor(private readonly db: Database, private readonly members: MemberService) {}
 
-  async list(p: Principal, f: TicketFilter): Promise<Page<TicketView>> {
+  async list(p: Principal, f: TicketFilter): Promise<Page<QueueItem>> {
     return this.db.read(async (m) => {
       const qb = m.createQueryBuilder(Ticket, 't');
       if (!seesAllDepartments(p)) {
@@ -92,6 +111,7 @@ export class TicketQueries {
       if (f.memberId !== undefined) qb.andWhere('t.memberId = :member', { member: f.memberId });
       if (f.channel) qb.andWhere('t.channel = :channel', { channel: f.channel });
       if (f.priority) qb.andWhere('t.priority = :priority', { priority: f.priority });
+      if (f.tier) qb.andWhere('t.memberId IN (SELECT tm.id FROM member tm WHERE tm.tier = :tier)', { tier: f.tier });
       if (f.type) qb.andWhere('t.type = :type', { type: f.type });
       if (f.category) qb.andWhere('t.category = :category', { category: f.category });
       if (f.language) qb.andWhere('t.language = :language', { language: f.language });
@@ -99,24 +119,77 @@ export class TicketQueries {
         const q = f.q.trim();
         qb.andWhere("(t.subject LIKE :q ESCAPE '!' OR t.number = :num)", { q: `%${escapeLike(q)}%`, num: q.toUpperCase() });
       }
-      const desc = f.sort.startsWith('-');
-      const key = sortKey(f.sort.replace(/^-/, '') as SortField, this.db.engine);
       const after = decodeCursor(f.cursor);
-      if (after) {
-        const cmp = desc ? '<' : '>';
-        if (key.column === 'id') qb.andWhere(`t.id ${cmp} :cid`, { cid: after[1] });
-        else qb.andWhere(`(${key.expr} ${cmp} ${key.param} OR (${key.expr} = ${key.param} AND t.id ${cmp} :cid))`, { cv: new Date(String(after[0])), cid: after[1] });
+      let cursorOf: (t: Ticket) => string;
+      if (f.sort === 'sla') {
+        // Deadlines ascending, then the tickets without one; id breaks ties. Keyset on (has deadline, deadline, id).
+        const due = this.db.engine === 'sqlite' ? "strftime('%Y-%m-%d %H:%M:%f', t.slaDueAt)" : 't.slaDueAt';
+        const param = this.db.engine === 'sqlite' ? "strftime('%Y-%m-%d %H:%M:%f', :cv)" : ':cv';
+        if (after && after[0] !== null) {
+          qb.andWhere(`(t.slaDueAt IS NULL OR ${due} > ${param} OR (${due} = ${param} AND t.id > :cid))`, { cv: new Date(String(after[0])), cid: after[1] });
+        } else if (after) qb.andWhere('t.slaDueAt IS NULL AND t.id > :cid', { cid: after[1] });
+        qb.orderBy('CASE WHEN t.slaDueAt IS NULL THEN 1 ELSE 0 END', 'ASC').addOrderBy('t.slaDueAt', 'ASC').addOrderBy('t.id', 'ASC');
+        cursorOf = (t) => encodeCursor([t.slaDueAt ? t.slaDueAt.toISOString() : null, t.id]);
+      } else {
+        const desc = f.sort.startsWith('-');
+        const key = sortKey(f.sort.replace(/^-/, '') as SortField, this.db.engine);
+        if (after) {
+          const cmp = desc ? '<' : '>';
+          if (key.column === 'id') qb.andWhere(`t.id ${cmp} :cid`, { cid: after[1] });
+          else qb.andWhere(`(${key.expr} ${cmp} ${key.param} OR (${key.expr} = ${key.param} AND t.id ${cmp} :cid))`, { cv: new Date(String(after[0])), cid: after[1] });
+        }
+        if (key.column !== 'id') qb.orderBy(`t.${key.column}`, desc ? 'DESC' : 'ASC');
+        qb.addOrderBy('t.id', desc ? 'DESC' : 'ASC');
+        cursorOf = (t) => encodeCursor([key.column === 'id' ? null : t[key.column].toISOString(), t.id]);
       }
-      if (key.column !== 'id') qb.orderBy(`t.${key.column}`, desc ? 'DESC' : 'ASC');
-      const rows = await qb.addOrderBy('t.id', desc ? 'DESC' : 'ASC').limit(f.limit + 1).getMany();
+      const rows = await qb.limit(f.limit + 1).getMany();
       const page = rows.slice(0, f.limit);
-      const members = await this.members.views(m, page.map((t) => t.memberId));
+      const [members, reads] = await Promise.all([
+        this.members.views(m, page.map((t) => t.memberId)),
+        page.length ? m.findBy(TicketRead, { agentId: p.agentId, ticketId: In(page.map((t) => t.id)) }) : Promise.resolve([]),
+      ]);
+      const readAt = new Map(reads.map((r) => [r.ticketId, r.readAt]));
       const last = page.at(-1);
       return {
-        items: page.map((t) => ticketView(t, members.get(t.memberId) ?? null)),
-        nextCursor: rows.length > f.limit && last ? encodeCursor([key.column === 'id' ? null : last[key.column].toISOString(), last.id]) : null,
+        items: page.map((t) => queueItem(ticketView(t, members.get(t.memberId) ?? null), readAt.get(t.id) ?? null)),
+        nextCursor: rows.length > f.limit && last ? cursorOf(last) : null,
       };
     });
+  }
+
+  /**
+   * Tickets as the queue shows them, for pushing to consoles: no principal, since the caller sends each
+   * one only to the rooms of agents who may see it. Contacts are masked as in every list.
+   */
+  async views(ids: number[]): Promise<Map<number, TicketView & { homeStore: string | null }>> {
+    if (!ids.length) return new Map();
+    return this.db.read(async (m) => {
+      const rows = await m.findBy(Ticket, { id: In([...new Set(ids)]) });
+      const members = await this.members.views(m, rows.map((t) => t.memberId));
+      return new Map(rows.map((t) => {
+        const member = members.get(t.memberId) ?? null;
+        return [t.id, { ...ticketView(t, member), homeStore: member?.homeStore ?? null }];
+      }));
+    });
+  }
+
+  /** Messages by id, as the thread shows them (internal notes included: for agents only). */
+  async messages(ids: number[]): Promise<MessageView[]> {
+    if (!ids.length) return [];
+    return this.db.read(async (m) => (await m.find(Message, { where: { id: In(ids) }, order: { id: 'ASC' } })).map(messageView));
+  }
+
+  /** The agent opened the ticket now: it is read for them until the next message. */
+  async markRead(p: Principal, id: number, at: Date): Promise<{ readAt: string }> {
+    await this.db.tx(async (m) => {
+      const ticket = await m.findOne(Ticket, { where: { id }, select: { id: true, departmentId: true, memberId: true } });
+      if (!ticket || !(await ticketVisible(m, p, ticket))) throw new NotFoundError('ticket');
+      const upsert = this.db.engine === 'mysql'
+        ? 'INSERT INTO ticket_read (agentId, ticketId, readAt) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE readAt = GREATEST(readAt, VALUES(readAt))'
+        : 'INSERT INTO ticket_read (agentId, ticketId, readAt) VALUES (?, ?, ?) ON CONFLICT (agentId, ticketId) DO UPDATE SET readAt = MAX(readAt, excluded.readAt)';
+      await m.query(upsert, [p.agentId, id, this.db.engine === 'sqlite' ? sqliteTime(at) : at]);
+    });
+    return { readAt: at.toISOString() };
   }
 
   /** The ticket and its whole thread. A merged ticket answers with where it went (`mergedIntoId`). */
@@ -170,7 +243,18 @@ export function ticketView(t: Ticket, member: MemberView | null): TicketView {
     member, triage: t.triage, language: t.language, labelsConfirmed: t.labelsConfirmed, mergedIntoId: t.mergedIntoId,
     firstResponseAt: iso(t.firstResponseAt), lastMessageAt: t.lastMessageAt.toISOString(),
     solvedAt: iso(t.solvedAt), closedAt: iso(t.closedAt), createdAt: t.createdAt.toISOString(), updatedAt: t.updatedAt.toISOString(),
+    sla: t.slaDueAt ? { dueAt: t.slaDueAt.toISOString(), warnAt: iso(t.slaWarnAt), breached: t.firstResponseBreached || t.nextResponseBreached || t.resolutionBreached } : null,
   };
+}
+
+/** Unread: a message came (from anyone) after the agent last opened the ticket, or they never did. */
+export function queueItem(t: TicketView, readAt: Date | null): QueueItem {
+  return { ...t, readAt: iso(readAt), unread: readAt === null || new Date(t.lastMessageAt).getTime() > readAt.getTime() };
+}
+
+/** How SQLite stores datetime(3) values written by TypeORM, so MAX() compares like with like. */
+function sqliteTime(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
 }
 
 export function messageView(msg: Message): MessageView {

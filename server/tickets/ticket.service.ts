@@ -33,7 +33,11 @@ export interface IngestResult {
 export interface CommitNotice {
   ticketIds: number[];
   deliveries: number;
+  /** What each ticket's change recorded (its ticket_event rows), for the console. */
+  changes: TicketChange[];
 }
+
+export interface TicketChange { ticketId: number; actor: Actor; events: PendingEvent[] }
 
 export interface TicketServiceDeps {
   db: Database;
@@ -57,7 +61,7 @@ export interface TicketServiceDeps {
   afterCommit?: (notice: CommitNotice) => void;
 }
 
-interface Actor { type: AuthorType; id: number | null }
+export interface Actor { type: AuthorType; id: number | null }
 
 const LIVE: readonly TicketStatus[] = THREADABLE;
 
@@ -82,8 +86,10 @@ export class TicketService {
   async ingest(msg: InboundMessage): Promise<IngestResult> {
     await this.deps.triager.prepare?.();
     let deliveries = 0;
+    let changes: TicketChange[] = [];
     const result = await this.db.sqlTx(async (sql) => {
       deliveries = 0; // a retried transaction starts over
+      changes = [];
       const store = new TicketStore(sql);
       const seen = await store.findMessage(msg.channel, msg.externalId);
       if (seen) return { ticketId: seen.ticketId, messageId: seen.id, ticketNumber: seen.number, created: false, duplicate: true };
@@ -144,13 +150,17 @@ export class TicketService {
       if (msg.participants?.length) {
         await store.addParticipants(ticket.id, this.deps.members.contactKeys(msg.participants).filter((p) => p.blindIndex !== sender?.blindIndex), now);
       }
+      const actor = { type: 'member' as const, id: member.id };
       if (created && thread.followUpOf) {
-        await store.insertEvents(thread.followUpOf, { type: 'member', id: member.id }, [{ type: 'ticket.follow_up', data: { ticketId: ticket.id, number: ticket.number } }], now);
+        const followUp = [{ type: 'ticket.follow_up', data: { ticketId: ticket.id, number: ticket.number } }];
+        await store.insertEvents(thread.followUpOf, actor, followUp, now);
+        changes.push({ ticketId: thread.followUpOf, actor, events: followUp });
       }
-      await this.record(sql, ticket.id, { type: 'member', id: member.id }, events, now);
+      await this.record(sql, ticket.id, actor, events, now);
+      changes.push({ ticketId: ticket.id, actor, events });
       return { ticketId: ticket.id, messageId, ticketNumber: ticket.number, created, duplicate: false };
     }, { retryOnConflict: true });
-    if (!result.duplicate) this.notify([result.ticketId], deliveries);
+    if (!result.duplicate) this.notify(deliveries, changes);
     return result;
   }
 
@@ -196,6 +206,7 @@ export class TicketService {
     if (call.direction === 'inbound') {
       return this.ingest(inboundFromCall({ ...call, departmentId }, p.agentId, this.deps.clock.now(), externalId));
     }
+    let changes: TicketChange[] = [];
     const result = await this.db.tx(async (m) => {
       const sql = sqlSession(m, this.db.engine);
       const store = new TicketStore(sql);
@@ -234,9 +245,10 @@ export class TicketService {
         status: ticket.status, firstResponseAt: ticket.firstResponseAt, lastMessageAt: laterOf(ticket.lastMessageAt, at),
       });
       await this.record(sql, ticket.id, { type: 'agent', id: p.agentId }, events, now);
+      changes = [{ ticketId: ticket.id, actor: { type: 'agent', id: p.agentId }, events }];
       return { ticketId: ticket.id, messageId, ticketNumber: ticket.number!, created, duplicate: false };
     }, { retryOnConflict: true });
-    if (!result.duplicate) this.notify([result.ticketId], 1);
+    if (!result.duplicate) this.notify(1, changes);
     return result;
   }
 
@@ -337,7 +349,7 @@ export class TicketService {
   /** Moves every message of `sourceId` into `targetId`; the source becomes a redirect to the target. */
   async merge(p: Principal, sourceId: number, targetId: number): Promise<void> {
     if (sourceId === targetId) throw new UnprocessableError('MERGE_INTO_SELF', 'a ticket cannot be merged into itself');
-    await this.db.tx(async (m) => {
+    const changes: TicketChange[] = await this.db.tx(async (m) => {
       const now = this.deps.clock.now();
       // Lock in id order so two opposite merges cannot deadlock.
       const [a, b] = sourceId < targetId ? [sourceId, targetId] : [targetId, sourceId];
@@ -360,10 +372,13 @@ export class TicketService {
       await m.update(Ticket, { id: target.id }, { tags, lastMessageAt: laterOf(target.lastMessageAt, source.lastMessageAt) });
       await m.update(Ticket, { id: source.id }, { status: 'merged', mergedIntoId: target.id });
       const actor = { type: 'agent' as const, id: p.agentId };
-      await this.writeEvents(m, source.id, actor, [{ type: 'ticket.merged', data: { into: target.id, intoNumber: target.number, from: source.status, messagesMoved: moved.affected ?? null } }], now);
-      await this.writeEvents(m, target.id, actor, [{ type: 'ticket.merged_from', data: { from: source.id, fromNumber: source.number, messagesMoved: moved.affected ?? null } }], now);
+      const merged = [{ type: 'ticket.merged', data: { into: target.id, intoNumber: target.number, from: source.status, messagesMoved: moved.affected ?? null } }];
+      const mergedFrom = [{ type: 'ticket.merged_from', data: { from: source.id, fromNumber: source.number, messagesMoved: moved.affected ?? null } }];
+      await this.writeEvents(m, source.id, actor, merged, now);
+      await this.writeEvents(m, target.id, actor, mergedFrom, now);
+      return [{ ticketId: source.id, actor, events: merged }, { ticketId: target.id, actor, events: mergedFrom }];
     });
-    this.notify([sourceId, targetId], 0);
+    this.notify(0, changes);
   }
 
   /**
@@ -421,10 +436,11 @@ export class TicketService {
         const dedicatedAgentId = mb?.dedicatedAgentId === null || mb?.dedicatedAgentId === undefined ? null : Number(mb.dedicatedAgentId);
         const next = await this.deps.assigner?.assign(sql, { departmentId: Number(row.departmentId), dedicatedAgentId }, agentId) ?? null;
         await store.setAssignee(Number(row.id), next?.agentId ?? null);
-        await this.record(sql, Number(row.id), { type: 'system', id: null }, [{ type: 'assignee.changed', data: { from: agentId, to: next?.agentId ?? null, reason: 'agent_offline', strategy: next?.reason ?? null } }], now);
-        return true;
+        const events = [{ type: 'assignee.changed', data: { from: agentId, to: next?.agentId ?? null, reason: 'agent_offline', strategy: next?.reason ?? null } }];
+        await this.record(sql, Number(row.id), { type: 'system', id: null }, events, now);
+        return events;
       }, { retryOnConflict: true });
-      if (changed) { moved++; this.notify([Number(id)], 0); }
+      if (changed) { moved++; this.notify(0, [{ ticketId: Number(id), actor: { type: 'system', id: null }, events: changed }]); }
     }
     return moved;
   }
@@ -448,7 +464,9 @@ export class TicketService {
     p: Principal, ticketId: number,
     fn: (m: EntityManager, ticket: Ticket, events: PendingEvent[], now: Date) => Promise<number>,
   ): Promise<void> {
+    let changes: TicketChange[] = [];
     const deliveries = await this.db.tx(async (m) => {
+      changes = [];
       const now = this.deps.clock.now();
       const ticket = await this.lockVisible(m, p, ticketId);
       if (ticket.status === 'merged') {
@@ -463,9 +481,10 @@ export class TicketService {
         solvedAt: ticket.solvedAt, closedAt: ticket.closedAt,
       });
       await this.writeEvents(m, ticket.id, { type: 'agent', id: p.agentId }, events, now);
+      changes = [{ ticketId: ticket.id, actor: { type: 'agent', id: p.agentId }, events }];
       return sent;
     });
-    this.notify([ticketId], deliveries);
+    if (changes.length || deliveries) this.notify(deliveries, changes);
   }
 
   private changeStatus(ticket: Ticket, to: TicketStatus, now: Date, events: PendingEvent[]): void {
@@ -589,9 +608,9 @@ export class TicketService {
     return memberId;
   }
 
-  private notify(ticketIds: number[], deliveries: number): void {
+  private notify(deliveries: number, changes: TicketChange[]): void {
     try {
-      this.deps.afterCommit?.({ ticketIds, deliveries });
+      this.deps.afterCommit?.({ ticketIds: [...new Set(changes.map((c) => c.ticketId))], deliveries, changes });
     } catch {
       // A listener's failure must not turn a committed change into an error for the caller.
     }

@@ -90,6 +90,7 @@ const CASES: Record<string, Case> = {
   'delete /calendars/:id': { scoped: 'none', path: (f) => `/api/calendars/${f.calendar}` },
   'post /triage/classify': { scoped: 'none', body: () => ({ text: '我要退款 I want a refund' }) },
   'post /tickets/:id/triage': { scoped: 'ticket', hidden: TICKET_HIDDEN, body: () => ({ type: 'complaint' }) },
+  'post /tickets/:id/read': { scoped: 'ticket', hidden: TICKET_HIDDEN },
   'get /triage/rules': { scoped: 'none' },
   'post /triage/rules': { scoped: 'none', body: (f) => ({ name: `Rule ${f.n}`, match: { keywords: [`matrix${f.n}`] }, actions: { priority: 'high' } }) },
   'put /triage/rules/order': { scoped: 'none', body: async (_f, w) => ({ ids: (await w.services.triageAdmin.listRules()).map((r) => r.id).reverse() }) },

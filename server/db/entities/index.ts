@@ -10,11 +10,11 @@ import { Setting } from './setting.entity.js';
 import { FileChunk, FileObject } from './stored-file.entity.js';
 import { BusinessCalendarRow, Notification, SlaAlert, SlaPolicy } from './sla.entity.js';
 import { TicketEvent } from './ticket-event.entity.js';
-import { Ticket } from './ticket.entity.js';
+import { Ticket, TicketRead } from './ticket.entity.js';
 import { TriageCategory, TriageExample, TriageRuleRow } from './triage.entity.js';
 
-export { TriageCategory, TriageExample, TriageRuleRow, BusinessCalendarRow, Notification, SlaAlert, SlaPolicy, FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent };
+export { TriageCategory, TriageExample, TriageRuleRow, BusinessCalendarRow, Notification, SlaAlert, SlaPolicy, FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent, TicketRead };
 export type { Attachment } from './message.entity.js';
 export type { EscalationLevel } from './department.entity.js';
 
-export const ENTITIES = [TriageCategory, TriageExample, TriageRuleRow, BusinessCalendarRow, Notification, SlaAlert, SlaPolicy, FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent];
+export const ENTITIES = [TriageCategory, TriageExample, TriageRuleRow, BusinessCalendarRow, Notification, SlaAlert, SlaPolicy, FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent, TicketRead];

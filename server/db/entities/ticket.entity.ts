@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import {
   CHANNELS, PRIORITIES, TICKET_STATUSES, TICKET_TYPES,
   type Channel, type Priority, type TicketStatus, type TicketType,
@@ -11,6 +11,7 @@ import {
 @Index('IDX_ticket_assignee', ['assigneeId'])
 @Index('IDX_ticket_updated', ['updatedAt'])
 @Index('IDX_ticket_sla_check', ['nextSlaCheckAt'])
+@Index('IDX_ticket_department_sla', ['departmentId', 'slaDueAt'])
 export class Ticket {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   /** MD-000123; derived from the id inside the creating transaction, so unique under concurrency. */
@@ -43,6 +44,9 @@ export class Ticket {
   @Column({ type: 'datetime', precision: 3, nullable: true }) resolutionDueAt: Date | null;
   /** Earliest pending warning, deadline or escalation step: what the scheduler polls. */
   @Column({ type: 'datetime', precision: 3, nullable: true }) nextSlaCheckAt: Date | null;
+  /** The earliest running SLA deadline and its warning time: the console's queue order and countdown badge. */
+  @Column({ type: 'datetime', precision: 3, nullable: true }) slaDueAt: Date | null;
+  @Column({ type: 'datetime', precision: 3, nullable: true }) slaWarnAt: Date | null;
   /** Oldest member message not yet answered (after the first response); null: nothing waiting. */
   @Column({ type: 'datetime', precision: 3, nullable: true }) nextResponseSince: Date | null;
   @Column({ type: 'integer', default: 0 }) nextResponseCycle: number;
@@ -63,4 +67,13 @@ export class Ticket {
   @Column({ type: 'boolean', default: false }) resolutionBreached: boolean;
   @CreateDateColumn() createdAt: Date;
   @UpdateDateColumn() updatedAt: Date;
+}
+
+/** When an agent last read a ticket: it is unread for them when a message came after. */
+@Entity('ticket_read')
+@Index('IDX_ticket_read_ticket', ['ticketId'])
+export class TicketRead {
+  @PrimaryColumn({ type: 'integer' }) agentId: number;
+  @PrimaryColumn({ type: 'integer' }) ticketId: number;
+  @Column({ type: 'datetime', precision: 3 }) readAt: Date;
 }

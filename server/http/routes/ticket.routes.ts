@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { CHANNELS, PRIORITIES, TICKET_STATUSES, TICKET_TYPES, type Channel, type Priority, type TicketStatus, type TicketType } from '../../domain.js';
+import { CHANNELS, PRIORITIES, TICKET_STATUSES, TICKET_TYPES, TIERS, type Channel, type Priority, type Tier, type TicketStatus, type TicketType } from '../../domain.js';
 import type { Services } from '../../services.js';
 import { TICKET_SORTS, type TicketSort } from '../../tickets/ticket.queries.js';
 import { parseReveal, revealQuery } from './member.routes.js';
@@ -13,16 +13,17 @@ type Id = { id: number };
 
 export function ticketRoutes(r: Router, auth: ApiServices, s: Services): void {
   defineRoute<Record<string, never>, {
-    status?: TicketStatus[]; departmentId?: number; assigneeId?: string; memberId?: number; channel?: Channel; priority?: Priority;
+    status?: TicketStatus[]; departmentId?: number; assigneeId?: string; memberId?: number; channel?: Channel; priority?: Priority; tier?: Tier;
     type?: TicketType; category?: string; language?: string;
     q?: string; sort: TicketSort; cursor?: string; limit: number;
   }, never>(r, auth, {
     method: 'get', path: '/tickets', tag: 'tickets',
-    summary: 'List tickets you may see, filtered, sorted and paginated (keyset cursor). assigneeId takes an id, "me" or "none".',
+    summary: 'List tickets you may see, filtered, sorted and paginated (keyset cursor). assigneeId takes an id, "me" or "none"; tier is the member\'s; '
+      + 'sort=sla puts the earliest running SLA deadline first. Each item has sla {dueAt, warnAt, breached}, and readAt/unread for you.',
     query: obj({
       status: { type: 'array', items: oneOf(TICKET_STATUSES), maxItems: 7 },
       departmentId: int(), assigneeId: str({ pattern: '^([0-9]+|me|none)$' }), memberId: int(),
-      channel: oneOf(CHANNELS), priority: oneOf(PRIORITIES), type: oneOf(TICKET_TYPES), category: str({ maxLength: 64 }),
+      channel: oneOf(CHANNELS), priority: oneOf(PRIORITIES), tier: oneOf(TIERS), type: oneOf(TICKET_TYPES), category: str({ maxLength: 64 }),
       language: oneOf(['zh-Hans', 'zh-Hant', 'en', 'other']), q: str({ maxLength: 200 }),
       sort: { ...oneOf(TICKET_SORTS), default: '-updatedAt' }, ...pageQuery,
     }),
@@ -43,7 +44,9 @@ export function ticketRoutes(r: Router, auth: ApiServices, s: Services): void {
       res.redirect(308, `/api/tickets/${ticket.mergedIntoId}`);
       return;
     }
-    const withSla = { ...ticket, sla: await s.sla.viewOf(ticket.id) };
+    // Every clock, plus the queue's summary of the one due first (the same fields as in the list).
+    const clocks = await s.sla.viewOf(ticket.id);
+    const withSla = { ...ticket, sla: clocks ? { dueAt: null, warnAt: null, breached: false, ...ticket.sla, ...clocks } : ticket.sla };
     const reveal = parseReveal(query);
     if (!reveal || !ticket.member) return withSla;
     const revealed = await s.privacy.reveal(principal, ticket.member.id, reveal.fields, reveal.reason, req.ip ?? null);
@@ -54,6 +57,11 @@ export function ticketRoutes(r: Router, auth: ApiServices, s: Services): void {
     method: 'get', path: '/tickets/:id/events', tag: 'tickets', params: idParams, query: obj(pageQuery),
     summary: 'The ticket\'s history, oldest first: every change, who made it, when and why.',
   }, ({ principal, params, query }) => s.queries.events(principal, params.id, query));
+
+  defineRoute<Id, never, never>(r, auth, {
+    method: 'post', path: '/tickets/:id/read', tag: 'tickets', params: idParams,
+    summary: 'You have read the ticket up to now: it leaves your unread marks until the next message.',
+  }, ({ principal, params }) => s.queries.markRead(principal, params.id, s.clock.now()));
 
   defineRoute<Id, never, { text: string; visibility: 'public' | 'internal'; status?: TicketStatus; attachments?: string[] }>(r, auth, {
     method: 'post', path: '/tickets/:id/messages', tag: 'tickets', params: idParams, status: 201,

@@ -1,0 +1,71 @@
+import { storeScoped, type Principal } from '../agents/principal.js';
+import type { FiredAlert } from '../../sla/sla.service.js';
+import type { Priority } from '../domain.js';
+import type { TicketChange } from '../tickets/ticket.service.js';
+
+/**
+ * Who hears what on /agents (docs/realtime.md). Rooms are joined by the server from the token's
+ * principal, never by the client, so a broadcast to a ticket's audience reaches exactly the agents who
+ * may see it: its department's (for store-bound agents, only its member's store) and admins.
+ */
+export const ADMINS_ROOM = 'admins';
+export const agentRoom = (agentId: number): string => `agent:${agentId}`;
+export const ticketRoom = (ticketId: number): string => `ticket:${ticketId}`;
+
+export function principalRooms(p: Principal): string[] {
+  if (p.role === 'admin') return [ADMINS_ROOM, agentRoom(p.agentId)];
+  if (p.role === 'analyst') return [];
+  const rooms = p.departmentIds.flatMap((d) => (storeScoped(p) ? p.stores!.map((s) => `dept:${d}:store:${s}`) : [`dept:${d}`]));
+  return [...rooms, agentRoom(p.agentId)];
+}
+
+/** The rooms of every agent who may see a ticket in this department, of a member of this home store. */
+export function ticketAudience(t: { departmentId: number; homeStore: string | null }): string[] {
+  return [ADMINS_ROOM, `dept:${t.departmentId}`, ...(t.homeStore !== null ? [`dept:${t.departmentId}:store:${t.homeStore}`] : [])];
+}
+
+export type NoticeKind = 'ticket.created' | 'assigned' | 'member.replied' | 'sla.warning' | 'sla.breach' | 'escalation' | 'urgent';
+
+export interface Notice {
+  kind: NoticeKind;
+  ticketId: number;
+  number: string;
+  subject: string;
+  priority: Priority;
+  departmentId: number;
+  at: string;
+  metric?: string;
+  level?: number;
+}
+
+/** What a notice needs to know of its ticket. */
+export interface NoticeTicket { id: number; number: string; subject: string; priority: Priority; departmentId: number; assigneeId: number | null; homeStore: string | null }
+
+export interface Addressed { rooms: string[]; notice: Notice }
+
+/**
+ * The notices a committed change deserves: a new ticket to its department, a member's reply to the
+ * assignee, an assignment to the new assignee (unless they assigned it themselves).
+ */
+export function changeNotices(change: TicketChange, t: NoticeTicket, at: Date): Addressed[] {
+  const base = { ticketId: t.id, number: t.number, subject: t.subject, priority: t.priority, departmentId: t.departmentId, at: at.toISOString() };
+  const out: Addressed[] = [];
+  const types = new Set(change.events.map((e) => e.type));
+  if (types.has('ticket.created')) out.push({ rooms: ticketAudience(t), notice: { kind: 'ticket.created', ...base } });
+  else if (types.has('message.received') && t.assigneeId !== null) out.push({ rooms: [agentRoom(t.assigneeId)], notice: { kind: 'member.replied', ...base } });
+  for (const e of change.events) {
+    const to = e.type === 'assignee.changed' ? e.data.to : null;
+    if (typeof to === 'number' && !(change.actor.type === 'agent' && change.actor.id === to)) out.push({ rooms: [agentRoom(to)], notice: { kind: 'assigned', ...base } });
+  }
+  return out;
+}
+
+/** An SLA alert: warnings and first breaches to the department, each escalation level to its contact, urgent tickets to the department. */
+export function alertNotices(a: FiredAlert, t: NoticeTicket): Addressed[] {
+  const base = { ticketId: t.id, number: t.number, subject: t.subject, priority: t.priority, departmentId: t.departmentId, at: a.firedAt.toISOString() };
+  const contact = a.contactAgentId !== null ? [{ rooms: [agentRoom(a.contactAgentId)], notice: { kind: 'escalation' as const, ...base, metric: a.metric, level: a.level } }] : [];
+  if (a.kind === 'urgent') return [{ rooms: ticketAudience(t), notice: { kind: 'urgent', ...base } }, ...contact];
+  if (a.kind === 'warning') return [{ rooms: ticketAudience(t), notice: { kind: 'sla.warning', ...base, metric: a.metric } }];
+  if (a.level <= 1) return [{ rooms: ticketAudience(t), notice: { kind: 'sla.breach', ...base, metric: a.metric, level: a.level } }, ...contact];
+  return contact;
+}
