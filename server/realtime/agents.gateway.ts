@@ -16,10 +16,14 @@ export interface AgentsGatewayOptions {
   offlineGraceMs?: number;
   /** Client events per second and socket before RATE_LIMITED. */
   eventsPerSecond?: number;
+  /** How often each socket's agent is read again: a revoked token or deactivated agent is cut off, changed departments re-join rooms. */
+  recheckMs?: number;
 }
 
 interface AgentData {
   agentId: number;
+  /** The token's version: a revocation (logout everywhere, password change) ends the socket. */
+  tokenVersion: number;
   name: string;
   principal: Principal;
   /** Tickets this socket is looking at, and those it is typing on. */
@@ -45,6 +49,8 @@ export function attachAgents(io: SocketServer, s: Services, o: AgentsGatewayOpti
   const perSecond = o.eventsPerSecond ?? 30;
   const offlineTimers = new Map<number, NodeJS.Timeout>();
   const broadcaster = new TicketBroadcaster({ nsp, feed: s.feed, queries: s.queries, clock: s.clock, log: o.log });
+  const recheck = setInterval(() => { void recheckSockets(); }, o.recheckMs ?? 60_000);
+  recheck.unref();
 
   nsp.use(async (socket, next) => {
     try {
@@ -55,7 +61,7 @@ export function attachAgents(io: SocketServer, s: Services, o: AgentsGatewayOpti
       if (!claims || !principal) return next(refuse('AUTH_INVALID', 'the token is invalid, expired or revoked; log in again'));
       if (principal.role === 'analyst') return next(refuse('FORBIDDEN', 'analysts see aggregates only; the live console is for agents'));
       const agent = await s.agents.get(principal.agentId);
-      const data: AgentData = { agentId: agent.id, name: agent.name, principal, viewing: [], typing: [], window: { second: 0, count: 0 } };
+      const data: AgentData = { agentId: agent.id, tokenVersion: claims.ver, name: agent.name, principal, viewing: [], typing: [], window: { second: 0, count: 0 } };
       socket.data = data;
       // The token's end is the socket's end: no event reaches it after the agent would have had to log in again.
       const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, claims.exp * 1000 - s.clock.now().getTime()));
@@ -115,6 +121,28 @@ export function attachAgents(io: SocketServer, s: Services, o: AgentsGatewayOpti
     });
   });
 
+  /** This process's sockets, their agents read again: cut off when revoked or deactivated, rooms rebuilt when the scope changed. */
+  async function recheckSockets(): Promise<void> {
+    for (const socket of nsp.sockets.values()) {
+      const data = socket.data as AgentData;
+      try {
+        const principal = await s.agents.principal(data.agentId, data.tokenVersion);
+        if (!principal || principal.role === 'analyst') {
+          socket.emit('session:ended', { code: 'AUTH_INVALID', message: 'your session was ended (logged out elsewhere, password changed or account deactivated); log in again' });
+          socket.disconnect(true);
+          continue;
+        }
+        const before = principalRooms(data.principal);
+        const after = principalRooms(principal);
+        data.principal = principal;
+        for (const room of before) if (!after.includes(room)) await socket.leave(room);
+        await socket.join(after);
+      } catch (err) {
+        o.log.warn('agent socket recheck failed', { agentId: data.agentId, error: String(err instanceof Error ? err.message : err) });
+      }
+    }
+  }
+
   /** Registers a validated, rate-limited handler that answers through the ack callback. */
   function on<T>(socket: Socket, event: AgentEvent, handler: (payload: T) => Promise<Record<string, unknown>>): void {
     socket.on(event, async (payload: unknown, ack?: Ack) => {
@@ -135,7 +163,7 @@ export function attachAgents(io: SocketServer, s: Services, o: AgentsGatewayOpti
 
   /** The ticket's department and store when the agent may see it (their scope re-read: a change of departments applies at once). */
   async function visiblePlace(data: AgentData, ticketId: number): Promise<TicketPlace> {
-    const principal = await s.agents.principal(data.agentId);
+    const principal = await s.agents.principal(data.agentId, data.tokenVersion);
     if (!principal) throw new NotFoundError('ticket');
     data.principal = principal;
     const place = await s.db.read(async (m) => {
@@ -219,6 +247,7 @@ export function attachAgents(io: SocketServer, s: Services, o: AgentsGatewayOpti
   return {
     nsp,
     async close() {
+      clearInterval(recheck);
       for (const t of offlineTimers.values()) clearTimeout(t);
       offlineTimers.clear();
       await broadcaster.close();

@@ -21,7 +21,7 @@ for (const engine of ENGINES) {
     };
 
     before(async () => {
-      w = await startWorld(engine, { realtime: { agents: { offlineGraceMs: 150 } } });
+      w = await startWorld(engine, { realtime: { agents: { offlineGraceMs: 150, recheckMs: 100 } } });
     });
     afterEach(() => { while (open.length) open.pop()!.close(); });
     after(async () => { await w.stop(); });
@@ -36,9 +36,12 @@ for (const engine of ENGINES) {
         expect((await refusal(w.baseUrl, w.services.signer.issue(analyst.id, 0, new Date()).token)).code).to.equal('FORBIDDEN');
         const leaver = await w.services.agents.create({ name: 'Rt Leaver', email: `rt.leaver.${engine.name}@test.memberdesk`, password: TEST_PASSWORD, role: 'agent', departmentIds: [w.deptA] });
         const token = w.services.signer.issue(leaver.id, 0, new Date()).token;
-        await connect(token);
+        const open = await connect(token);
         await w.services.agents.revokeTokens(leaver.id, w.admin.agentId);
         expect((await refusal(w.baseUrl, token)).code).to.equal('AUTH_INVALID');
+        // The socket opened before the revocation is ended too, with the reason.
+        expect(await open.next('session:ended')).to.include({ code: 'AUTH_INVALID' });
+        await expectEventually(() => expect(open.socket.connected).to.equal(false));
       });
 
       it('greets an accepted agent with who they are and the server time', async () => {
@@ -148,6 +151,30 @@ for (const engine of ENGINES) {
         }
         const answers = await Promise.all(Array.from({ length: 40 }, () => a.call('ticket:leave', { ticketId: t.ticketId })));
         expect(answers.filter((x) => x.ok === false).map((x) => x.error.code)).to.include('RATE_LIMITED');
+      });
+    });
+
+    describe('authorization matrix of client events', () => {
+      // caller → [may view/type on a ticket of department A, of department B]
+      const expected = { agent: [true, false], supervisor: [true, false], admin: [true, true] } as const;
+      for (const [caller, [ownDept, otherDept]] of Object.entries(expected)) {
+        it(`${caller}: ticket:view / ticket:typing / ticket:leave ${ownDept ? 'allowed' : 'refused'} in department A, ${otherDept ? 'allowed' : 'refused'} in department B; presence:set on themselves`, async () => {
+          const token = { agent: w.agentA.token, supervisor: w.supervisorA.token, admin: w.admin.token }[caller as keyof typeof expected];
+          const c = await connect(token);
+          for (const [dept, allowed] of [[w.deptA, ownDept], [w.deptB, otherDept]] as const) {
+            const t = await ingestInto(dept);
+            const view = await c.call('ticket:view', { ticketId: t.ticketId });
+            expect(view.ok, `${caller} view dept ${dept}`).to.equal(allowed);
+            const typing = await c.call('ticket:typing', { ticketId: t.ticketId, typing: true });
+            expect(typing.ok ? 'ok' : typing.error.code).to.equal(allowed ? 'ok' : 'NOT_VIEWING');
+            expect((await c.call('ticket:leave', { ticketId: t.ticketId })).ok).to.equal(true);
+          }
+          expect(await c.call('presence:set', { presence: 'away' })).to.deep.include({ ok: true, presence: 'away' });
+          expect((await c.call('presence:set', { presence: 'online', agentId: w.agentB.agentId })).error.code).to.equal('VALIDATION_FAILED');
+        });
+      }
+      it('none and analyst: refused at the handshake (see above), so no event of theirs is ever handled', async () => {
+        expect((await refusal(w.baseUrl, '')).code).to.equal('AUTH_REQUIRED');
       });
     });
 
