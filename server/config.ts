@@ -43,6 +43,12 @@ export interface Config {
   slack: { token: string; signingSecret: string; apiUrl: string | null } | null;
   /** Web chat widget: the secret member sites sign member ids with (HMAC-SHA256); null: every visitor is anonymous. */
   webchatSecret: string | null;
+  /** Web chat widget: exact origins of the pages that may embed it; empty: any page. */
+  webchatOrigins: string[];
+  /** Web chat messages one visitor may send per minute. */
+  webchatRatePerMinute: number;
+  /** Web chat messages per minute from one client address, all its visitors together. */
+  webchatIpRatePerMinute: number;
 }
 
 /** One origin, spaces around it allowed: scheme and host (and port), no path, no trailing slash. */
@@ -61,6 +67,9 @@ const envSchema = {
     MEMBERDESK_MASTER_KEY: { type: 'string', pattern: '^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$' },
     MEMBERDESK_MASTER_KEY_FILE: { type: 'string', minLength: 1 },
     MEMBERDESK_WEBCHAT_SECRET: { type: 'string', minLength: 16 },
+    MEMBERDESK_WEBCHAT_ORIGINS: { type: 'string', pattern: `^${ORIGIN}(,${ORIGIN})*$` },
+    MEMBERDESK_WEBCHAT_RATE_PER_MINUTE: { type: 'string', pattern: '^[1-9][0-9]{0,4}$' },
+    MEMBERDESK_WEBCHAT_IP_RATE_PER_MINUTE: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' },
     MEMBERDESK_PREVIOUS_MASTER_KEYS: { type: 'string', pattern: '^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)(,([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=))*$' },
     MEMBERDESK_TOKEN_TTL_MINUTES: { type: 'string', pattern: '^[0-9]{1,6}$' },
     MEMBERDESK_DELIVERY_POLL_MS: { type: 'string', pattern: '^[0-9]{2,6}$' },
@@ -126,6 +135,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { token: present.MEMBERDESK_SLACK_BOT_TOKEN, signingSecret: present.MEMBERDESK_SLACK_SIGNING_SECRET, apiUrl: present.MEMBERDESK_SLACK_API_URL ?? null }
       : null,
     webchatSecret: present.MEMBERDESK_WEBCHAT_SECRET ?? null,
+    webchatOrigins: present.MEMBERDESK_WEBCHAT_ORIGINS?.split(',').map((o) => o.trim().toLowerCase()) ?? [],
+    webchatRatePerMinute: Number(present.MEMBERDESK_WEBCHAT_RATE_PER_MINUTE ?? 20),
+    webchatIpRatePerMinute: Number(present.MEMBERDESK_WEBCHAT_IP_RATE_PER_MINUTE ?? 60),
     fileStore: (present.MEMBERDESK_FILE_STORE as Config['fileStore'] | undefined) ?? 'dir',
   };
 }

@@ -9,6 +9,7 @@ import { startSmtpReceiver } from './email/smtp-receiver.js';
 import { createCounterStore } from './http/rate-limit.js';
 import { bootstrap } from './bootstrap.js';
 import { attachRealtime } from './realtime/index.js';
+import { chatOptionsFrom } from '../channels/webchat/chat.gateway.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { Database } from './db/database.js';
@@ -55,7 +56,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
     const srv = app.listen(config.port, config.host, () => resolve(srv));
     srv.once('error', reject);
   });
-  const realtime = await attachRealtime(server, services, { log, redisUrl: config.redisUrl, counters, chat: { memberSecret: config.webchatSecret } });
+  const realtime = await attachRealtime(server, services, { log, redisUrl: config.redisUrl, counters, chat: chatOptionsFrom(config) });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   services.delivery.start();

@@ -28,14 +28,14 @@ export async function seedDemo(s: Services, log: Logger): Promise<boolean> {
 
   const zhang = await s.members.create({ name: '张伟', tier: 'gold', homeStore: 'SH-001', identities: { email: 'zhang.wei@example.com', phone: '13800138000' } });
   await s.members.create({ name: 'Emily Wong', tier: 'diamond', homeStore: 'HK-003', identities: { email: 'emily.wong@example.com', wechat: 'wxid_emilywong' } });
-  await s.members.create({ name: '刘洋', tier: 'silver', homeStore: 'SH-002', identities: { phone: '+86 139 1234 5678', webchat: 'member-20931' } });
+  await s.members.create({ name: '刘洋', tier: 'silver', homeStore: 'SH-002', identities: { phone: '+86 139 1234 5678', webchat: 'm:20931' } });
 
   const at = (minutesAgo: number) => new Date(s.clock.now().getTime() - minutesAgo * 60_000);
   const email = await s.tickets.ingest({ channel: 'email', externalId: '<demo-1@example.com>', from: { kind: 'email', value: 'zhang.wei@example.com', name: '张伟' },
     subject: '会员积分没有到账', text: '您好，我上周六在门店消费了 2,380 元，但积分到现在还没有到账，请帮忙查一下。', receivedAt: at(180) });
   await s.tickets.ingest({ channel: 'wechat', externalId: 'demo-wx-1', from: { kind: 'wechat', value: 'wxid_emilywong', name: 'Emily Wong' },
     text: 'My order #58213 was supposed to arrive yesterday and the tracking has not moved for three days.', receivedAt: at(95) });
-  await s.tickets.ingest({ channel: 'webchat', externalId: 'demo-chat-1', from: { kind: 'webchat', value: 'member-20931', name: '刘洋' },
+  await s.tickets.ingest({ channel: 'webchat', externalId: 'demo-chat-1', from: { kind: 'webchat', value: 'm:20931', name: '刘洋' },
     text: '建议门店增加自助结账机，周末排队太久了。', receivedAt: at(40), departmentId: stores.id });
   await s.tickets.ingest({ channel: 'email', externalId: '<demo-2@example.com>', from: { kind: 'email', value: 'emily.wong@example.com', name: 'Emily Wong' },
     subject: 'Allergic reaction after the set lunch', text: 'My son had an allergic reaction after eating the set lunch at your Causeway Bay store yesterday. The menu did not mention peanuts. I want to know how this will be handled.', receivedAt: at(20) });

@@ -82,6 +82,38 @@ export class MemberService {
     return { member: { id: insertId, tier: 'standard' }, created: true };
   }
 
+  /**
+   * Inside a transaction: what a member told us about themselves on a channel (the web chat's pre-chat
+   * form). Fills their name only when it is empty, and adds a contact identity, encrypted and
+   * blind-indexed like every other. An identity of another member is never moved (`taken`: the caller
+   * must not reveal that to the visitor); one of the same kind is kept unless `replace`.
+   */
+  async addContact(sql: SqlSession, memberId: number, input: { name?: string; identity?: { kind: IdentityKind; value: string }; replace?: boolean }):
+    Promise<{ name: boolean; identity: 'none' | 'added' | 'replaced' | 'same' | 'kept' | 'taken' }> {
+    const [member] = await sql.rows<{ wrappedKey: string; name: string | null }>('SELECT wrappedKey, name FROM member WHERE id = ? FOR UPDATE', [memberId]);
+    if (!member || member.wrappedKey === ERASED) throw new NotFoundError('member');
+    let name = false;
+    const given = input.name?.trim().slice(0, 120);
+    if (given && !member.name?.trim()) {
+      await sql.run('UPDATE member SET name = ? WHERE id = ?', [given, memberId]);
+      name = true;
+    }
+    if (!input.identity) return { name, identity: 'none' };
+    const { kind } = input.identity;
+    const value = normaliseIdentity(kind, input.identity.value);
+    const blindIndex = this.vault.blindIndex(kind, value);
+    const [owner] = await sql.rows<{ memberId: number }>('SELECT memberId FROM member_identity WHERE kind = ? AND blindIndex = ?', [kind, blindIndex]);
+    if (owner) return { name, identity: Number(owner.memberId) === memberId ? 'same' : 'taken' };
+    const existing = await sql.rows<{ id: number }>('SELECT id FROM member_identity WHERE memberId = ? AND kind = ?', [memberId, kind]);
+    if (existing.length && !input.replace) return { name, identity: 'kept' };
+    if (existing.length) await sql.run('DELETE FROM member_identity WHERE memberId = ? AND kind = ?', [memberId, kind]);
+    // Another member taking it between the check and the insert fails on the unique index: run this with
+    // retryOnConflict, and the retry answers `taken`.
+    await sql.run('INSERT INTO member_identity (memberId, kind, blindIndex, valueEnc, masked) VALUES (?, ?, ?, ?, ?)',
+      [memberId, kind, blindIndex, this.vault.encrypt(this.vault.unwrap(member.wrappedKey), value, identityAad(memberId, kind)), maskIdentity(kind, value)]);
+    return { name, identity: existing.length ? 'replaced' : 'added' };
+  }
+
   async insertMember(m: EntityManager, input: MemberInput): Promise<Member> {
     await assertDedicatedAgent(m, input.dedicatedAgentId);
     const { dataKey, wrapped, keyId } = this.vault.newDataKey();
