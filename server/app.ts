@@ -20,9 +20,11 @@ import { securityHeaders } from './http/security-headers.js';
 import { slaAckPage } from './http/sla-ack.page.js';
 import { createSlackInteractions } from './notify/slack/slack-interactions.js';
 import type { Services } from './services.js';
+import { widgetRoutes } from '../channels/webchat/widget.routes.js';
 
 export const VERSION = '0.1.0';
-const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web');
+// The console's build output (`npm run build:web`, also run by postinstall); hash routes need no fallback.
+const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
 export interface AppOptions {
   /** Exact origins browsers may call /api from (MEMBERDESK_CORS_ORIGINS); none by default. */
@@ -92,7 +94,13 @@ export function createApp(s: Services, o: AppOptions = {}): Express {
   }
   app.use('/api', cors(o.corsOrigins ?? []), publicRoutes, api);
 
-  app.use(express.static(webDir, { index: 'index.html' }));
+  // The chat widget is embedded on other sites: its script is served with cross-origin headers.
+  app.use(widgetRoutes());
+  app.use(express.static(webDir, {
+    index: 'index.html',
+    // Vite names assets by content hash: cache them for good, and always revalidate the page that names them.
+    setHeaders: (res, file) => res.setHeader('Cache-Control', /[\\/]assets[\\/]/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+  }));
   app.use(notFoundHandler);
   app.use(errorMiddleware(s.log));
   return app;

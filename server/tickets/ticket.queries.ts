@@ -2,10 +2,10 @@ import { splitQuoted } from '../../channels/email/quote.js';
 import { seesAllDepartments, type Principal } from '../agents/principal.js';
 import { storeCondition, ticketVisible } from './ticket-access.js';
 import type { Database } from '../db/database.js';
-import { Message, Ticket, TicketEvent, TicketRead } from '../db/entities/index.js';
+import { Agent, Message, Ticket, TicketEvent, TicketRead } from '../db/entities/index.js';
 import type { Channel, Priority, Tier, TicketStatus, TicketType } from '../domain.js';
 import { NotFoundError } from '../errors.js';
-import { In } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { escapeLike, type MemberService, type MemberView } from '../members/member.service.js';
 import { decodeCursor, encodeCursor, type Page } from '../pagination.js';
 
@@ -78,7 +78,8 @@ export interface MessageView {
   direction: string;
   visibility: string;
   channel: Channel;
-  author: { type: string; agentId: number | null; memberId: number | null };
+  /** `name`: the agent's, for agents' messages (any department's: the thread shows who wrote). */
+  author: { type: string; agentId: number | null; memberId: number | null; name?: string | null };
   text: string;
   html: string | null;
   attachments: unknown[];
@@ -176,7 +177,7 @@ export class TicketQueries {
   /** Messages by id, as the thread shows them (internal notes included: for agents only). */
   async messages(ids: number[]): Promise<MessageView[]> {
     if (!ids.length) return [];
-    return this.db.read(async (m) => (await m.find(Message, { where: { id: In(ids) }, order: { id: 'ASC' } })).map(messageView));
+    return this.db.read(async (m) => withAuthorNames(m, await m.find(Message, { where: { id: In(ids) }, order: { id: 'ASC' } })));
   }
 
   /** The agent opened the ticket now: it is read for them until the next message. */
@@ -201,7 +202,7 @@ export class TicketQueries {
         m.find(Message, { where: { ticketId: id }, order: { createdAt: 'ASC', id: 'ASC' } }),
         this.members.views(m, [ticket.memberId]),
       ]);
-      return { ...ticketView(ticket, members.get(ticket.memberId) ?? null), messages: messages.map(messageView) };
+      return { ...ticketView(ticket, members.get(ticket.memberId) ?? null), messages: await withAuthorNames(m, messages) };
     });
   }
 
@@ -266,6 +267,16 @@ export function messageView(msg: Message): MessageView {
     // Mail quotes its history below the new text: the console folds `quoted`; `text` keeps everything.
     ...(msg.channel === 'email' && msg.direction === 'inbound' ? foldQuoted(msg.text) : {}),
   };
+}
+
+/** Message views with the names of the agents who wrote them. */
+async function withAuthorNames(m: EntityManager, messages: Message[]): Promise<MessageView[]> {
+  const ids = [...new Set(messages.map((msg) => msg.authorAgentId).filter((id): id is number => id !== null))];
+  const names = new Map(ids.length ? (await m.find(Agent, { where: { id: In(ids) }, select: { id: true, name: true } })).map((a) => [a.id, a.name]) : []);
+  return messages.map((msg) => {
+    const view = messageView(msg);
+    return msg.authorAgentId !== null ? { ...view, author: { ...view.author, name: names.get(msg.authorAgentId) ?? null } } : view;
+  });
 }
 
 function foldQuoted(text: string): { fresh: string; quoted: string | null } {

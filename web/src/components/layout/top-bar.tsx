@@ -1,0 +1,35 @@
+import { useI18n } from '../../i18n/i18n';
+import { useConsole } from '../../state/console-context';
+import { NoticeBell } from '../notices/notice-bell';
+import { ConnStatus } from './conn-status';
+import { LangSwitch } from './lang-switch';
+import { PresenceSelect } from './presence-select';
+
+interface Props {
+  onOpenTicket(id: number): void;
+  onLogCall(): void;
+  onHelp(): void;
+}
+
+export function TopBar({ onOpenTicket, onLogCall, onHelp }: Props) {
+  const { me, logout } = useConsole();
+  const { t } = useI18n();
+  return (
+    <header className="topbar">
+      <a className="topbar__brand" href="#/">
+        <span className="logo" aria-hidden="true" />
+        <span className="topbar__name">{t('app.name')}</span>
+      </a>
+      <div className="topbar__actions">
+        <button type="button" className="btn btn--small" onClick={onLogCall} data-testid="log-call">{t('call.open')}</button>
+        <ConnStatus />
+        <PresenceSelect />
+        <NoticeBell onOpenTicket={onOpenTicket} />
+        <button type="button" className="icon-btn" onClick={onHelp} title={t('shortcuts.title')} aria-label={t('shortcuts.title')} data-testid="help-button">?</button>
+        <LangSwitch />
+        <span className="topbar__me" title={me.email}>{me.name}</span>
+        <button type="button" className="btn btn--small btn--ghost" onClick={logout} data-testid="logout">{t('auth.logout')}</button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,66 @@
+import { useEffect, useState } from 'react';
+import { api } from '../../api';
+import { formatTime } from '../../format';
+import { useI18n } from '../../i18n/i18n';
+import { useConsole } from '../../state/console-context';
+import type { QueueItem, TicketDetail } from '../../types';
+import { StatusBadge, TierBadge } from '../common/badges';
+
+interface Props { ticket: TicketDetail; onOpen(id: number): void }
+
+/** Who the member is (contacts masked, as the API gives them) and what else they have asked us lately. */
+export function MemberPanel({ ticket, onOpen }: Props) {
+  const { t, locale } = useI18n();
+  const { agentName } = useConsole();
+  const member = ticket.member;
+  const [others, setOthers] = useState<QueueItem[] | null>(null);
+
+  useEffect(() => {
+    setOthers(null);
+    if (!member) return;
+    let live = true;
+    api.listTickets({ memberId: member.id, sort: '-createdAt', limit: 11 })
+      .then((p) => { if (live) setOthers(p.items.filter((x) => x.id !== ticket.id).slice(0, 10)); }, () => { if (live) setOthers([]); });
+    return () => { live = false; };
+  }, [member?.id, ticket.id]);
+
+  return (
+    <section className="panel" aria-label={t('member.title')} data-testid="member-panel">
+      <h3 className="panel__title">{t('member.title')}</h3>
+      {!member ? <p className="muted small">{t('member.none')}</p> : (
+        <>
+          <div className="member__name">
+            <strong>{member.name ?? t('member.anonymous')}</strong>
+            <TierBadge tier={member.tier} />
+          </div>
+          <dl className="kv">
+            <div className="kv__pair"><dt>{t('member.homeStore')}</dt><dd>{member.homeStore ?? '—'}</dd></div>
+            {member.identities.map((i) => (
+              <div key={`${i.kind}:${i.masked}`} className="kv__pair">
+                <dt>{t(`identity.${i.kind}`)}</dt>
+                <dd>{i.masked}{i.bouncedAt && <span className="badge badge--warn">{t('member.bounced')}</span>}</dd>
+              </div>
+            ))}
+            {member.dedicatedAgentId !== null && (
+              <div className="kv__pair"><dt>{t('member.dedicatedAgent')}</dt><dd>{agentName(member.dedicatedAgentId)}</dd></div>
+            )}
+          </dl>
+          <h4 className="panel__subtitle">{t('member.otherTickets')}</h4>
+          {others === null ? <p className="muted small">{t('common.loading')}</p>
+            : others.length === 0 ? <p className="muted small">{t('member.noOtherTickets')}</p> : (
+              <ul className="mini-list" data-testid="member-tickets">
+                {others.map((x) => (
+                  <li key={x.id}>
+                    <button type="button" className="mini-list__item" onClick={() => onOpen(x.id)}>
+                      <span className="mini-list__top"><span>{x.number}</span><StatusBadge status={x.status} /><span className="muted">{formatTime(x.createdAt, locale)}</span></span>
+                      <span className="mini-list__subject">{x.subject || t('ticket.noSubject')}</span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+        </>
+      )}
+    </section>
+  );
+}
