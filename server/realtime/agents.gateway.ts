@@ -77,11 +77,13 @@ export function attachAgents(io: SocketServer, s: Services, o: AgentsGatewayOpti
   nsp.on('connection', (socket) => {
     const data = socket.data as AgentData;
     void socket.join(principalRooms(data.principal));
-    socket.emit('hello', {
-      agent: { id: data.agentId, name: data.name, role: data.principal.role, departmentIds: data.principal.departmentIds },
-      serverTime: s.clock.now().toISOString(),
-    });
-    void arrive(data).catch((err) => o.log.warn('presence on connect failed', { agentId: data.agentId, error: String(err) }));
+    // Hello after presence is settled, so the console shows what its arrival made of it.
+    void arrive(data)
+      .catch((err) => { o.log.warn('presence on connect failed', { agentId: data.agentId, error: String(err) }); return null; })
+      .then((presence) => socket.emit('hello', {
+        agent: { id: data.agentId, name: data.name, role: data.principal.role, departmentIds: data.principal.departmentIds, presence },
+        serverTime: s.clock.now().toISOString(),
+      }));
 
     on(socket, 'ticket:view', async ({ ticketId }: { ticketId: number }) => {
       const place = await visiblePlace(data, ticketId);
@@ -215,14 +217,14 @@ export function attachAgents(io: SocketServer, s: Services, o: AgentsGatewayOpti
   }
 
   /** First socket: online, unless the agent chose away (then they stay away). */
-  async function arrive(data: AgentData): Promise<void> {
+  async function arrive(data: AgentData): Promise<Presence> {
     const timer = offlineTimers.get(data.agentId);
     if (timer) { clearTimeout(timer); offlineTimers.delete(data.agentId); }
     const agent = await s.agents.get(data.agentId);
-    if (agent.presence === 'offline') {
-      await s.presence.set(data.agentId, 'online');
-      announcePresence(data, 'online');
-    }
+    if (agent.presence !== 'offline') return agent.presence;
+    await s.presence.set(data.agentId, 'online');
+    announcePresence(data, 'online');
+    return 'online';
   }
 
   /** After the grace period, with no socket of theirs left on any process: offline (which may hand their tickets back). */

@@ -220,7 +220,7 @@ export interface Notice {
 }
 
 export interface Hello {
-  agent: { id: number; name: string; role: Role; departmentIds: number[]; locale: string };
+  agent: { id: number; name: string; role: Role; departmentIds: number[]; presence?: Presence | null };
   serverTime: string;
 }
 

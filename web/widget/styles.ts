@@ -37,5 +37,5 @@ input:focus, textarea:focus { outline: 2px solid var(--md-accent); outline-offse
 .foot { padding: 6px 12px 10px; text-align: center; }
 .link { background: none; border: 0; color: var(--md-accent); font-size: 12px; padding: 0; text-decoration: underline; }
 .error { color: #c81e1e; font-size: 12px; }
-@media (max-width: 480px) { .panel { position: fixed; right: 0; bottom: 0; width: 100vw; max-width: 100vw; height: 100vh; max-height: 100vh; border-radius: 0; } }
+@media (max-width: 480px) { .panel { position: fixed; right: 0; bottom: 0; width: 100vw; max-width: 100vw; height: 100vh; max-height: 100vh; border-radius: 0; } .launcher[aria-expanded="true"] { display: none; } }
 `;

@@ -88,14 +88,12 @@ export function ConsoleProvider({ token, onSignedOut, children, loading, failed 
       }));
       setExtraNames((prev) => (prev.get(agentId) === name ? prev : new Map(prev).set(agentId, name)));
     });
+    // Our own presence comes back in the greeting, settled by our arrival (online unless we chose away).
     const offHello = realtime.on('hello', ({ agent }) => {
       setRef((r) => r && ({ ...r, me: { ...r.me, name: agent.name, role: agent.role, departmentIds: agent.departmentIds } }));
+      if (agent.presence) setPresenceState(agent.presence);
     });
-    // Our own presence comes back from the server as the socket connects (online unless we chose away).
-    const offConnect = realtime.onConnect(() => {
-      viewers.clear();
-      void api.me().then((me) => setPresenceState(me.presence), () => undefined);
-    });
+    const offConnect = realtime.onConnect(() => { viewers.clear(); });
     return () => { offState(); offViewers(); offPresence(); offHello(); offConnect(); realtime.stop(); };
   }, [realtime, viewers]);
 

@@ -1,0 +1,108 @@
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser.js';
+import { ENGINES } from '../helpers/engines.js';
+import { startWorld, TEST_PASSWORD, type TestWorld } from '../helpers/harness.js';
+
+/**
+ * The console and the chat widget in Debian's Chromium, against a real server: a member writes from
+ * the widget on a member site, the ticket appears in the agent's queue without a reload, a second
+ * agent opening it is shown as viewing and typing, the agent's reply appears in the widget. The run
+ * writes the screenshots the README shows (docs/screenshots/).
+ */
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SHOTS = path.join(ROOT, 'docs/screenshots');
+
+describe('browser: agent console and chat widget (Chromium)', function () {
+  this.timeout(120_000);
+  let w: TestWorld;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  const signIn = async (email: string, viewport = { width: 1366, height: 768 }): Promise<Page> => {
+    const ctx = await browser.newContext({ viewport, locale: 'zh-CN' });
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    await page.goto(`${w.baseUrl}/`);
+    await page.getByTestId('login-email').fill(email);
+    await page.getByTestId('login-password').fill(TEST_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('queue').waitFor();
+    await page.locator('[data-testid="conn-status"][data-state="live"]').waitFor();
+    return page;
+  };
+
+  before(async function () {
+    if (!existsSync(path.join(ROOT, 'web/dist/index.html')) || !existsSync(path.join(ROOT, 'web/dist/widget.js'))) {
+      throw new Error('web/dist is not built: run `npm run build:web` (npm test and npm install do)');
+    }
+    browser = await launchBrowser();
+    w = await startWorld(ENGINES[0]!, { realtime: true });
+  });
+  after(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await w?.stop();
+  });
+
+  it('a widget message reaches the queue live, a colleague is seen viewing and typing, the reply reaches the widget', async () => {
+    const agent = await signIn('agent.a@test.memberdesk');
+    await agent.getByTestId('queue-empty').waitFor();
+
+    const memberCtx = await browser.newContext({ viewport: { width: 440, height: 760 }, locale: 'zh-CN' });
+    contexts.push(memberCtx);
+    const member = await memberCtx.newPage();
+    await member.goto(`${w.baseUrl}/widget-demo.html`);
+    await member.getByTestId('chat-launcher').click();
+    await member.getByTestId('chat-prechat-name').fill('刘洋');
+    await member.getByTestId('chat-prechat-start').click();
+    await member.getByTestId('chat-input').fill('你好，我上个月的积分还没有到账，麻烦查一下。');
+    await member.getByTestId('chat-send').click();
+    await member.locator('[data-testid="chat-message"][data-author="member"]', { hasText: '积分还没有到账' }).waitFor();
+
+    // No reload: the row arrives over the socket.
+    const row = agent.locator('[data-testid="queue-item"]', { hasText: '积分' });
+    await row.waitFor();
+    const ticketId = Number(await row.getAttribute('data-ticket-id'));
+    expect(ticketId).to.be.greaterThan(0);
+    await row.click();
+    const view = agent.locator(`[data-testid="ticket-view"][data-ticket-id="${ticketId}"]`);
+    await view.waitFor();
+    await view.locator('[data-testid="message"]', { hasText: '积分还没有到账' }).waitFor();
+
+    // A colleague opens the same ticket and starts typing: the agent sees both.
+    const colleague = await signIn('supervisor.a@test.memberdesk');
+    await colleague.goto(`${w.baseUrl}/#/tickets/${ticketId}`);
+    await colleague.locator(`[data-testid="ticket-view"][data-ticket-id="${ticketId}"]`).waitFor();
+    await view.locator('[data-testid="viewers"] [aria-label="Supervisor A"]').waitFor();
+    await colleague.getByTestId('reply-box').pressSequentially('我来看一下');
+    await view.getByTestId('typing-indicator').waitFor();
+    expect(await view.getByTestId('typing-indicator').innerText()).to.contain('Supervisor A');
+    await colleague.getByTestId('reply-box').fill('');
+    await colleague.getByTestId('reply-box').blur();
+
+    await view.getByTestId('reply-box').fill('您好刘先生，已为您查询：积分将在今天 18:00 前补发到您的账户。');
+    await view.getByTestId('reply-send').click();
+    await member.locator('[data-testid="chat-message"][data-author="agent"]', { hasText: '积分将在今天' }).waitFor();
+    await view.locator('[data-testid="message"][data-visibility="public"]', { hasText: '积分将在今天' }).waitFor();
+
+    await agent.screenshot({ path: path.join(SHOTS, 'console.png') });
+    await member.screenshot({ path: path.join(SHOTS, 'widget.png') });
+  });
+
+  it('switches the console to English and keeps the choice after a reload', async () => {
+    const agent = await signIn('agent.a@test.memberdesk');
+    await agent.locator('[data-testid="lang-switch"] [data-locale="en"]').click();
+    await agent.locator('[data-testid="queue-item"]').first().click();
+    await agent.getByTestId('ticket-view').waitFor();
+    await agent.reload();
+    await agent.getByTestId('queue').waitFor();
+    expect(await agent.locator('html').getAttribute('lang')).to.equal('en');
+    await agent.locator('[data-testid="queue-item"]').first().click();
+    await agent.getByTestId('ticket-view').waitFor();
+    await agent.screenshot({ path: path.join(SHOTS, 'console-en.png') });
+  });
+});
