@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.js';
 import { ENGINES } from '../helpers/engines.js';
-import { startWorld, TEST_PASSWORD, type TestWorld } from '../helpers/harness.js';
+import { inbound, startWorld, TEST_PASSWORD, type TestWorld } from '../helpers/harness.js';
 
 /**
  * The console and the chat widget in Debian's Chromium, against a real server: a member writes from
@@ -41,6 +41,18 @@ describe('browser: agent console and chat widget (Chromium)', function () {
     }
     browser = await launchBrowser();
     w = await startWorld(ENGINES[0]!, { realtime: true });
+    // A queue worth a screenshot: SLA clocks running, one of them urgent, several channels.
+    const admin = { token: w.admin.token };
+    await w.api('POST', '/api/sla-policies', { ...admin, body: { name: 'Standard', firstResponseMinutes: 240, resolutionMinutes: 2880 } });
+    await w.api('POST', '/api/sla-policies', { ...admin, body: { name: 'Urgent', position: 1, conditions: { priorities: ['urgent'] }, firstResponseMinutes: 30 } });
+    const backlog = [
+      { channel: 'email' as const, from: { kind: 'email' as const, value: 'chen.jie@example.com', name: '陈杰' }, subject: '会员卡年费被重复扣款', text: '你好，我的会员卡年费这个月被扣了两次，请尽快退回多扣的 298 元。' },
+      { channel: 'wechat' as const, from: { kind: 'wechat' as const, value: 'wxid_demo_zhao', name: '赵敏' }, subject: undefined, text: '门店的停车券怎么领取？' },
+      { channel: 'email' as const, from: { kind: 'email' as const, value: 'amy.wong@example.com', name: 'Amy Wong' }, subject: 'Suggestion: online booking for the spa', text: 'It would be great if members could book spa slots online instead of calling.' },
+    ];
+    for (const b of backlog) await w.services.tickets.ingest(inbound({ ...b, departmentId: w.deptA }));
+    const urgent = await w.services.tickets.ingest(inbound({ channel: 'phone', from: { kind: 'phone', value: '+86 138 0013 9000', name: '孙丽' }, subject: undefined, text: '孩子在门店游乐区摔伤了，需要马上处理', departmentId: w.deptA }));
+    await w.api('POST', `/api/tickets/${urgent.ticketId}/priority`, { token: w.agentA.token, body: { priority: 'urgent' } });
   });
   after(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
@@ -50,7 +62,7 @@ describe('browser: agent console and chat widget (Chromium)', function () {
 
   it('a widget message reaches the queue live, a colleague is seen viewing and typing, the reply reaches the widget', async () => {
     const agent = await signIn('agent.a@test.memberdesk');
-    await agent.getByTestId('queue-empty').waitFor();
+    await agent.locator('[data-testid="countdown"]').first().waitFor();
 
     const memberCtx = await browser.newContext({ viewport: { width: 440, height: 760 }, locale: 'zh-CN' });
     contexts.push(memberCtx);
@@ -89,6 +101,7 @@ describe('browser: agent console and chat widget (Chromium)', function () {
     await member.locator('[data-testid="chat-message"][data-author="agent"]', { hasText: '积分将在今天' }).waitFor();
     await view.locator('[data-testid="message"][data-visibility="public"]', { hasText: '积分将在今天' }).waitFor();
 
+    expect(await agent.getByTestId('presence-select').inputValue()).to.equal('online');
     await agent.screenshot({ path: path.join(SHOTS, 'console.png') });
     await member.screenshot({ path: path.join(SHOTS, 'widget.png') });
   });
@@ -96,12 +109,12 @@ describe('browser: agent console and chat widget (Chromium)', function () {
   it('switches the console to English and keeps the choice after a reload', async () => {
     const agent = await signIn('agent.a@test.memberdesk');
     await agent.locator('[data-testid="lang-switch"] [data-locale="en"]').click();
-    await agent.locator('[data-testid="queue-item"]').first().click();
+    await agent.locator('[data-testid="queue-item"]', { hasText: 'spa' }).click();
     await agent.getByTestId('ticket-view').waitFor();
     await agent.reload();
     await agent.getByTestId('queue').waitFor();
     expect(await agent.locator('html').getAttribute('lang')).to.equal('en');
-    await agent.locator('[data-testid="queue-item"]').first().click();
+    await agent.locator('[data-testid="queue-item"]', { hasText: 'spa' }).click();
     await agent.getByTestId('ticket-view').waitFor();
     await agent.screenshot({ path: path.join(SHOTS, 'console-en.png') });
   });

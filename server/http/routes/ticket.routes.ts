@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { CHANNELS, PRIORITIES, TICKET_STATUSES, TICKET_TYPES, TIERS, type Channel, type Priority, type Tier, type TicketStatus, type TicketType } from '../../domain.js';
 import type { Services } from '../../services.js';
-import { TICKET_SORTS, type TicketSort } from '../../tickets/ticket.queries.js';
+import { TICKET_SORTS, type TicketSort, type TicketView } from '../../tickets/ticket.queries.js';
 import { parseReveal, revealQuery } from './member.routes.js';
 import express from 'express';
 import { signUpload, verifyUpload } from '../../files/upload-token.js';
@@ -44,9 +44,7 @@ export function ticketRoutes(r: Router, auth: ApiServices, s: Services): void {
       res.redirect(308, `/api/tickets/${ticket.mergedIntoId}`);
       return;
     }
-    // Every clock, plus the queue's summary of the one due first (the same fields as in the list).
-    const clocks = await s.sla.viewOf(ticket.id);
-    const withSla = { ...ticket, sla: clocks ? { dueAt: null, warnAt: null, breached: false, ...ticket.sla, ...clocks } : ticket.sla };
+    const withSla = await withClocks(s, ticket);
     const reveal = parseReveal(query);
     if (!reveal || !ticket.member) return withSla;
     const revealed = await s.privacy.reveal(principal, ticket.member.id, reveal.fields, reveal.reason, req.ip ?? null);
@@ -79,7 +77,7 @@ export function ticketRoutes(r: Router, auth: ApiServices, s: Services): void {
       return file;
     });
     const { messageId } = await s.tickets.addMessage(principal, params.id, { ...body, attachments });
-    return { messageId, ticket: await s.queries.get(principal, params.id).catch(() => null) };
+    return { messageId, ticket: await s.queries.get(principal, params.id).then((t) => withClocks(s, t), () => null) };
   });
 
   defineRoute<Record<string, never>, { name: string }, never>(r, auth, {
@@ -117,7 +115,7 @@ export function ticketRoutes(r: Router, auth: ApiServices, s: Services): void {
       async ({ principal, params, body: b }) => {
         await run(principal, params.id, b);
         // After a transfer the agent may no longer see the ticket: answer with what is still visible.
-        return s.queries.get(principal, params.id).catch(() => ({ id: params.id, visible: false }));
+        return s.queries.get(principal, params.id).then((t) => withClocks(s, t), () => ({ id: params.id, visible: false }));
       });
 
   action<{ status: TicketStatus }>('status', 'Change status; only the transitions of the status table are allowed (409 lists the allowed ones).',
@@ -133,4 +131,10 @@ export function ticketRoutes(r: Router, auth: ApiServices, s: Services): void {
     { ...obj({ add: tagList, remove: tagList }), minProperties: 1 }, (p, id, b) => s.tickets.changeTags(p, id, b));
   action<{ targetTicketId: number }>('merge', 'Merge this ticket into another: its messages move there and it redirects to it.',
     obj({ targetTicketId: int() }, ['targetTicketId']), (p, id, b) => s.tickets.merge(p, id, b.targetTicketId));
+}
+
+/** A ticket as GET /tickets/:id shows it: every SLA clock, plus the queue's summary of the one due first (the list's fields). */
+export async function withClocks<T extends TicketView>(s: Services, ticket: T): Promise<T & { sla: unknown }> {
+  const clocks = await s.sla.viewOf(ticket.id);
+  return { ...ticket, sla: clocks ? { dueAt: null, warnAt: null, breached: false, ...ticket.sla, ...clocks } : ticket.sla };
 }

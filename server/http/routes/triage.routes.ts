@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { CHANNELS, PRESENCES, PRIORITIES, TICKET_TYPES, TIERS, type Channel, type Presence, type Tier, type TicketType } from '../../domain.js';
+import { withClocks } from './ticket.routes.js';
 import type { Services } from '../../services.js';
 import { LANGUAGES, type Language, type RuleActions, type RuleMatch, type UrgencySettings } from '../../triage/engine/types.js';
 import type { CategoryInput, ExampleInput, RuleInput } from '../../triage/triage-admin.service.js';
@@ -57,7 +58,7 @@ export function triageRoutes(r: Router, auth: ApiServices, s: Services): void {
     summary: 'Correct (or, with an empty body, confirm) the ticket\'s type, category and language. Triage stops changing them, and the ticket becomes a training example of the classifier.',
   }, async ({ principal, params, body }) => {
     await s.tickets.correctTriage(principal, params.id, body);
-    return s.queries.get(principal, params.id);
+    return withClocks(s, await s.queries.get(principal, params.id));
   });
 
   // ── rules ──

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api, asApiError, type ApiError } from '../api';
 import { useI18n } from '../i18n/i18n';
 import { Realtime, type ConnState } from '../socket';
@@ -50,6 +50,8 @@ export function ConsoleProvider({ token, onSignedOut, children, loading, failed 
   const [attempt, setAttempt] = useState(0);
   const [conn, setConn] = useState<ConnState>('connecting');
   const [presence, setPresenceState] = useState<Presence>('online');
+  // What the socket said of our presence wins over the reference data, which may have been read before our arrival changed it.
+  const fromSocket = useRef<{ id: number | null; presence: Presence | null }>({ id: null, presence: null });
   // Names learned from the socket, for agents GET /api/agents does not list (other departments).
   const [extraNames, setExtraNames] = useState<Map<number, string>>(() => new Map());
   const [realtime] = useState(() => new Realtime(token, () => { void api.me().catch(() => undefined); }));
@@ -61,7 +63,8 @@ export function ConsoleProvider({ token, onSignedOut, children, loading, failed 
     loadReference().then((r) => {
       if (!live) return;
       setRef(r);
-      setPresenceState(r.me.presence);
+      fromSocket.current.id = r.me.id;
+      setPresenceState(fromSocket.current.presence ?? r.me.presence);
     }, (err: unknown) => { if (live) setLoadError(asApiError(err)); });
     return () => { live = false; };
   }, [attempt]);
@@ -81,6 +84,7 @@ export function ConsoleProvider({ token, onSignedOut, children, loading, failed 
       });
     });
     const offPresence = realtime.on('agent:presence', ({ agentId, name, presence: p }) => {
+      if (agentId === fromSocket.current.id) { fromSocket.current.presence = p; setPresenceState(p); }
       setRef((r) => r && ({
         ...r,
         me: r.me.id === agentId ? { ...r.me, presence: p } : r.me,
@@ -91,7 +95,8 @@ export function ConsoleProvider({ token, onSignedOut, children, loading, failed 
     // Our own presence comes back in the greeting, settled by our arrival (online unless we chose away).
     const offHello = realtime.on('hello', ({ agent }) => {
       setRef((r) => r && ({ ...r, me: { ...r.me, name: agent.name, role: agent.role, departmentIds: agent.departmentIds } }));
-      if (agent.presence) setPresenceState(agent.presence);
+      fromSocket.current.id = agent.id;
+      if (agent.presence) { fromSocket.current.presence = agent.presence; setPresenceState(agent.presence); }
     });
     const offConnect = realtime.onConnect(() => { viewers.clear(); });
     return () => { offState(); offViewers(); offPresence(); offHello(); offConnect(); realtime.stop(); };
