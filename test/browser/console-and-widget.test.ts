@@ -106,6 +106,19 @@ describe('browser: agent console and chat widget (Chromium)', function () {
     await member.screenshot({ path: path.join(SHOTS, 'widget.png') });
   });
 
+  it('resynchronises after losing its socket: a ticket created meanwhile appears without a reload', async () => {
+    const agent = await signIn('agent.a@test.memberdesk');
+    const ctx = agent.context();
+    // Cut the console off: every socket.io request fails, and the server drops its socket.
+    await ctx.route('**/socket.io/**', (route) => route.abort());
+    w.realtime!.io.of('/agents').disconnectSockets();
+    await agent.locator('[data-testid="conn-status"][data-state="reconnecting"]').waitFor();
+    const missed = await w.services.tickets.ingest(inbound({ channel: 'email', from: { kind: 'email', value: 'offline.window@example.com' }, subject: '断线期间的新工单', departmentId: w.deptA }));
+    await ctx.unroute('**/socket.io/**');
+    await agent.locator('[data-testid="conn-status"][data-state="live"]').waitFor({ timeout: 30_000 });
+    await agent.locator(`[data-testid="queue-item"][data-ticket-id="${missed.ticketId}"]`).waitFor();
+  });
+
   it('switches the console to English and keeps the choice after a reload', async () => {
     const agent = await signIn('agent.a@test.memberdesk');
     await agent.locator('[data-testid="lang-switch"] [data-locale="en"]').click();
