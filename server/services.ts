@@ -156,6 +156,7 @@ export function buildServices(o: ServiceOptions): Services {
     setTimeout(recompute, SLA_CONFIG_TTL_MS + 1_000).unref();
   };
 
+  const mailboxes = new MailboxService(o.db, o.vault);
   const triage = new TriageService({ db: o.db, log: o.log });
   const assigner = new Assigner();
   const tickets = new TicketService({
@@ -179,8 +180,8 @@ export function buildServices(o: ServiceOptions): Services {
       db: o.db, clock: o.clock, sla, tickets, agents, log: o.log, afterCommit: afterSlaChange,
       onHandled: (ids, state, except) => notifications.markHandled(ids, state, except),
     }),
-    mailboxes: new MailboxService(o.db, o.vault),
-    emailInbound: new EmailInboundService({ db: o.db, tickets, files, clock: o.clock, log: o.log, secret: o.vault.subKey('email-threading'), vault: o.vault }),
+    mailboxes,
+    emailInbound: new EmailInboundService({ db: o.db, tickets, files, clock: o.clock, log: o.log, secret: o.vault.subKey('email-threading'), vault: o.vault, mailboxes }),
     db: o.db, vault: o.vault, clock: o.clock, log: o.log, channels, tickets, members, delivery,
     audit,
     privacy: new MemberPrivacyService(o.db, o.vault, audit, o.clock),

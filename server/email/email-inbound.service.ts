@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import { normaliseIdentity } from '../members/identity.js';
 import type { PiiVault } from '../security/pii-vault.js';
 import type { TicketService } from '../tickets/ticket.service.js';
+import type { MailboxService } from './mailbox.service.js';
 
 export type InboundOutcome =
   | { stored: true; ticketId: number; ticketNumber: string; messageId: number; created: boolean; duplicate: boolean }
@@ -27,6 +28,8 @@ export class EmailInboundService {
     db: Database; tickets: TicketService; files: FileStore; clock: Clock; log: Logger; secret: ThreadingSecret;
     /** Finds the identity a bounce names; without it a hard bounce flags all of the member's email addresses. */
     vault: Pick<PiiVault, 'blindIndex'>;
+    /** Our own addresses (mail from them is ignored, they are no participants). */
+    mailboxes: Pick<MailboxService, 'byAddress'>;
   }) {}
 
   async receive(mailbox: Mailbox, raw: Buffer): Promise<InboundOutcome> {
@@ -132,12 +135,12 @@ export class EmailInboundService {
   /** Everyone else the member addressed (To/Cc), minus our own mailboxes: they may join the conversation. */
   private async participantsOf(mail: ParsedEmail, from: string): Promise<Array<{ kind: 'email'; value: string }>> {
     const addresses = [...mail.to, ...mail.cc].map((a) => a.address).filter((a): a is string => !!a && a !== from);
-    const ours = addresses.length ? await this.o.db.read((m) => m.findBy(Mailbox, { address: In(addresses) })) : [];
-    return [...new Set(addresses)].filter((a) => !ours.some((b) => b.address === a)).slice(0, 20).map((value) => ({ kind: 'email' as const, value }));
+    const ours = addresses.length ? await this.o.mailboxes.byAddress() : new Map();
+    return [...new Set(addresses)].filter((a) => !ours.has(a.toLowerCase())).slice(0, 20).map((value) => ({ kind: 'email' as const, value }));
   }
 
   private async isOurAddress(address: string): Promise<boolean> {
-    return this.o.db.read((m) => m.existsBy(Mailbox, { address: address.toLowerCase() }));
+    return (await this.o.mailboxes.byAddress()).has(address.toLowerCase());
   }
 
   /** Kept raw for an admin; the mailbox is not blocked by it. */

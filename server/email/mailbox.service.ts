@@ -25,11 +25,31 @@ export interface MailboxView {
 }
 
 export const IMAP_CONTEXT = 'mailbox-imap';
+/**
+ * How long each process keeps the address → mailbox map: every inbound mail looks at it several times
+ * (piping auth, its mailbox, is the sender ours, which recipients are ours). A change made through this
+ * process applies at once; one made through another process (a deactivation, a rotated piping token)
+ * within this time.
+ */
+const ADDRESS_CACHE_MS = 5_000;
 const PASSWORD_MASK = '********';
 
 /** Mailboxes: address → department, IMAP settings sealed by the master key, a piping token shown once. */
 export class MailboxService {
+  private addresses: { until: number; byAddress: Promise<Map<string, Mailbox>> } | null = null;
+
   constructor(private readonly db: Database, private readonly vault: PiiVault) {}
+
+  /** Every mailbox (active or not) by its lower-case address; briefly cached, see ADDRESS_CACHE_MS. */
+  async byAddress(): Promise<Map<string, Mailbox>> {
+    const now = Date.now();
+    if (!this.addresses || this.addresses.until <= now) {
+      const byAddress = this.db.read((m) => m.find(Mailbox)).then((rows) => new Map(rows.map((r) => [r.address, r])));
+      this.addresses = { until: now + ADDRESS_CACHE_MS, byAddress };
+      byAddress.catch(() => { this.addresses = null; });
+    }
+    return this.addresses.byAddress;
+  }
 
   async create(input: MailboxInput & { address: string; departmentId: number }): Promise<{ mailbox: MailboxView; pipingToken: string }> {
     const token = `mdp_${randomBytes(24).toString('base64url')}`;
@@ -40,7 +60,7 @@ export class MailboxService {
         imapSealed: input.imap ? this.seal(input.imap) : null, pipingTokenHash: hashToken(token),
       });
       return Number(res.identifiers[0]!.id);
-    }).catch(rethrowTaken);
+    }).catch(rethrowTaken).finally(() => { this.addresses = null; });
     return { mailbox: await this.get(id), pipingToken: token };
   }
 
@@ -66,19 +86,21 @@ export class MailboxService {
         patch.imapSealed = imap ? this.seal(imap) : null;
       }
       if (Object.keys(patch).length) await m.update(Mailbox, { id }, patch);
-    }).catch(rethrowTaken);
+    }).catch(rethrowTaken).finally(() => { this.addresses = null; });
     return this.get(id);
   }
 
   async rotateToken(id: number): Promise<{ pipingToken: string }> {
     const token = `mdp_${randomBytes(24).toString('base64url')}`;
     const res = await this.db.tx((m) => m.update(Mailbox, { id }, { pipingTokenHash: hashToken(token) }));
+    this.addresses = null;
     if (!res.affected) throw new NotFoundError('mailbox');
     return { pipingToken: token };
   }
 
   async remove(id: number): Promise<void> {
     const res = await this.db.tx((m) => m.delete(Mailbox, { id }));
+    this.addresses = null;
     if (!res.affected) throw new NotFoundError('mailbox');
   }
 
@@ -94,7 +116,8 @@ export class MailboxService {
   }
 
   async entityByAddress(address: string): Promise<Mailbox | null> {
-    return this.db.read((m) => m.findOneBy(Mailbox, { address: address.toLowerCase(), active: true }));
+    const mailbox = (await this.byAddress()).get(address.toLowerCase());
+    return mailbox?.active ? mailbox : null;
   }
 
   /** Constant-time check of a piping token against the mailbox's stored hash. */

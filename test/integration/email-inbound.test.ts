@@ -211,8 +211,8 @@ for (const engine of ENGINES) {
         fresh.services.channels.register(email);
         const box = (await fresh.services.mailboxes.create({ address: 'service@desk.example', departmentId: fresh.deptA, acknowledge: false })).mailbox;
         const entity = await fresh.services.db.read((m) => m.findOneByOrFail(Mailbox, { id: box.id }));
-        const { db, tickets, files, clock, log, vault } = fresh.services;
-        const inbound = new EmailInboundService({ db, tickets, files, clock, log, secret: threading, vault });
+        const { db, tickets, files, clock, log, vault, mailboxes } = fresh.services;
+        const inbound = new EmailInboundService({ db, tickets, files, clock, log, secret: threading, vault, mailboxes });
 
         const first = await inbound.receive(entity, mail({ from: 'old.address@example.com', subject: 'hello', messageId: '<moving-1@example.com>', body: 'hi' }));
         if (!first.stored) throw new Error('not stored');
