@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { In } from 'typeorm';
 import type { StoredAttachment } from '../../channels/channel.js';
 import { parseEmail, type ParsedEmail } from '../../channels/email/parse.js';
 import { findBodyMarker, threadCandidates, ticketNumberInSubject, verifyOurMessageId, type ThreadingSecret } from '../../channels/email/threading.js';

@@ -358,7 +358,6 @@ async function main(): Promise<void> {
 
     // ── the consoles ──
     const messages: Msg[] = [];
-    const threads = new Map<number, TicketThread>();
     /** Replies in flight, by ticket: at most one per ticket, so the ticket's next message.received upsert is it. */
     const awaitingReply = new Map<number, Msg>();
     const markerRe = new RegExp(`\\[rt ${runId}-(\\d+)\\]`);
