@@ -6,6 +6,7 @@ import { MailboxService } from './email/mailbox.service.js';
 import { ConfiguredFileStore, DatabaseFileStore, DirectoryFileStore, type FileBackend, type FileStore } from './files/file-store.js';
 import { PhoneAdapter } from '../channels/phone/phone.adapter.js';
 import { WebchatAdapter } from '../channels/webchat/webchat.adapter.js';
+import { WechatAdapter } from '../channels/wechat/wechat.adapter.js';
 import { AgentService } from './agents/agent.service.js';
 import { AuditLog } from './audit/audit-log.js';
 import type { Clock } from './clock.js';
@@ -101,6 +102,8 @@ export function buildServices(o: ServiceOptions): Services {
   const channels = o.channels ?? new ChannelRegistry();
   if (!channels.get('phone')) channels.register(new PhoneAdapter());
   if (!channels.get('webchat')) channels.register(new WebchatAdapter({ db: o.db, vault: o.vault, channels, log: o.log }));
+  // WeChat's doors (Official Account, wechaty bot) register their transports when they are set up.
+  if (!channels.get('wechat')) channels.register(new WechatAdapter());
   const members = new MemberService(o.db, o.vault, { maskNames: o.maskNames });
   const audit = new AuditLog(o.db, o.clock);
   const agents = new AgentService(o.db, o.clock, audit);
