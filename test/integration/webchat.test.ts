@@ -13,6 +13,7 @@ import { Delivery, Member, MemberIdentity, Message, Ticket, TicketEvent } from '
 import { MemoryCounterStore } from '../../server/http/rate-limit.js';
 import { createLogger } from '../../server/logger.js';
 import { ENGINES } from '../helpers/engines.js';
+import { connectAgent } from '../helpers/agent-socket.js';
 import { expectEventually } from '../helpers/expect-eventually.js';
 import { startWorld, type TestWorld } from '../helpers/harness.js';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
@@ -166,22 +167,23 @@ for (const engine of ENGINES) {
         expect(a.messages.map((m) => m.id)).not.to.include(second.messageId);
       });
 
-      it('tells the agents watching the ticket that the visitor types, and that they stopped when they leave', async () => {
+      it('shows typing both ways: the visitor\'s to the agents viewing the ticket (and its end when they leave), the agent\'s to the visitor', async () => {
         const v = await connect();
         const sent = await v.send('typing test');
         const ticketId = (await ticketOf((await w.services.db.read((m) => m.findOneByOrFail(Message, { id: sent.messageId! }))).ticketId)).id;
-        // What the agents' namespace broadcasts, whoever implements its clients.
-        const agents = w.realtime!.io.of('/agents').adapter;
-        const seen: Array<{ rooms: string[]; data: unknown[] }> = [];
-        const broadcast = agents.broadcast.bind(agents);
-        agents.broadcast = (packet, opts) => { seen.push({ rooms: [...opts.rooms], data: packet.data as unknown[] }); broadcast(packet, opts); };
+        const agent = await connectAgent(w.baseUrl, w.agentA.token);
         try {
+          expect((await agent.call('ticket:view', { ticketId })).ok).to.equal(true);
+          const typed = new Promise<{ typing: boolean; agentName: string }>((resolve) => v.socket.once('chat:typing', resolve));
+          expect(await agent.call('ticket:typing', { ticketId, typing: true })).to.deep.equal({ ok: true });
+          // The visitor learns someone answers, by first name only.
+          expect(await typed).to.deep.equal({ typing: true, agentName: 'Agent' });
           expect(await v.emit('chat:typing', { typing: true })).to.deep.equal({ ok: true });
-          await expectEventually(() => expect(seen).to.deep.include({ rooms: [`ticket:${ticketId}`], data: ['member:typing', { ticketId, typing: true }] }));
+          await agent.next('member:typing', (p) => p.ticketId === ticketId && p.typing === true);
           v.close();
-          await expectEventually(() => expect(seen).to.deep.include({ rooms: [`ticket:${ticketId}`], data: ['member:typing', { ticketId, typing: false }] }));
+          await agent.next('member:typing', (p) => p.ticketId === ticketId && p.typing === false);
         } finally {
-          agents.broadcast = broadcast;
+          agent.close();
         }
       });
 
