@@ -283,8 +283,10 @@ export function attachChat(io: SocketServer, deps: ChatOptions & { services: Ser
     } else if (!(await store.emailOf(memberId))) {
       throw new UnprocessableError('EMAIL_REQUIRED', 'give an email address to send the transcript to');
     }
-    await store.requestTranscript(ticket.id, memberId, { locale: d.locale, timeZone: d.timeZone, to, now: s.clock.now() });
+    const messageId = await store.requestTranscript(ticket.id, memberId, { locale: d.locale, timeZone: d.timeZone, to, now: s.clock.now() });
     s.delivery.kick();
+    // The console shows the line as it shows every message.
+    s.feed.publish({ kind: 'tickets', notice: { ticketIds: [ticket.id], deliveries: 1, changes: [{ ticketId: ticket.id, actor: { type: 'member', id: memberId }, events: [{ type: 'transcript.requested', data: { messageId, channel: 'webchat' } }] }] } });
     return {};
   }
 

@@ -5,7 +5,8 @@ import type { Logger } from '../logger.js';
 import type { TicketQueries, TicketView } from '../tickets/ticket.queries.js';
 import { alertNotices, changeNotices, ticketAudience, ticketRoom, type Addressed, type NoticeTicket } from './audience.js';
 
-const MESSAGE_EVENTS = new Set(['message.received', 'message.sent', 'note.added']);
+/** Events that wrote a message (data.messageId): the message goes to the ticket's viewers. */
+const MESSAGE_EVENTS = new Set(['message.received', 'message.sent', 'note.added', 'transcript.requested']);
 
 /**
  * Pushes committed changes to the consoles: the queue row to the ticket's audience, new messages to

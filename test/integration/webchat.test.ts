@@ -384,7 +384,13 @@ for (const engine of ENGINES) {
         await reply(ticket.id, 'Happy to help.');
         expect((await v.emit('chat:transcript', {})).error?.code).to.equal('EMAIL_REQUIRED');
 
+        // An agent looking at the ticket sees the request as it happens.
+        const agent = await connectAgent(w.baseUrl, w.agentA.token);
+        expect((await agent.call('ticket:view', { ticketId: ticket.id })).ok).to.equal(true);
         expect(await v.emit('chat:transcript', { email: 'transcript@example.com' })).to.deep.equal({ ok: true });
+        const line = await agent.next('message:new', (p) => p.ticketId === ticket.id && p.message.author.type === 'system');
+        expect(line.message.meta).to.include({ transcript: true });
+        agent.close();
         await expectEventually(() => expect(mailTo('transcript@example.com')).to.have.length(1));
         const mail = mailTo('transcript@example.com')[0]!;
         expect(mail.subject).to.equal(`[${ticket.number}] Chat transcript`);
