@@ -15,12 +15,15 @@ import { staffRoutes } from './http/routes/staff.routes.js';
 import { slaRoutes } from './http/routes/sla.routes.js';
 import { triageRoutes } from './http/routes/triage.routes.js';
 import { emailRoutes } from './http/routes/email.routes.js';
+import { wechatOfficialRoutes } from './http/routes/wechat.routes.js';
 import { ticketRoutes } from './http/routes/ticket.routes.js';
 import { securityHeaders } from './http/security-headers.js';
 import { slaAckPage } from './http/sla-ack.page.js';
 import { createSlackInteractions } from './notify/slack/slack-interactions.js';
 import type { Services } from './services.js';
 import { widgetRoutes } from '../channels/webchat/widget.routes.js';
+import { wechatBotRoutes } from './http/routes/wechat-bot.routes.js';
+import type { WechatBot } from '../channels/wechat/bot/wechat-bot.js';
 
 export const VERSION = '0.1.0';
 // The console's build output (`npm run build:web`, also run by postinstall); hash routes need no fallback.
@@ -38,6 +41,10 @@ export interface AppOptions {
   counters?: CounterStore;
   /** Slack interactivity (Acknowledge / Take over buttons) at POST /slack/events; off when absent. */
   slack?: { signingSecret: string; token: string; apiUrl?: string };
+  /** The WeChat personal-account bot (WECHATY_PUPPET), for its state and logout routes; absent: not configured. */
+  wechatBot?: WechatBot | null;
+  /** WeChat's API base (MEMBERDESK_WECHAT_API_URL): the Official Account door's access tokens and customer-service messages. */
+  wechatApiUrl?: string;
 }
 
 /** Bodies a token-less client may send: a login is tiny. */
@@ -75,9 +82,11 @@ export function createApp(s: Services, o: AppOptions = {}): Express {
   memberRoutes(api, auth, s);
   staffRoutes(api, auth, s);
   emailRoutes(api, auth, s);
+  wechatOfficialRoutes(api, auth, s, o);
   auditRoutes(api, auth, s);
   slaRoutes(api, auth, s);
   triageRoutes(api, auth, s);
+  wechatBotRoutes(api, auth, s, o.wechatBot ?? null);
   defineRoute(api, auth, { method: 'get', path: '/openapi.json', tag: 'meta', public: true, summary: 'This document.' },
     () => openApiDocument(VERSION));
   api.use(notFoundHandler);

@@ -49,6 +49,16 @@ export interface Config {
   webchatRatePerMinute: number;
   /** Web chat messages per minute from one client address, all its visitors together. */
   webchatIpRatePerMinute: number;
+  /** Base URL of WeChat's API for Official Accounts (access token, customer-service messages); a local fake in tests. */
+  wechatApiUrl: string;
+  /** WeChat personal-account bot (wechaty): the puppet package; null = no bot. */
+  wechatyPuppet: string | null;
+  /** Token of a wechaty puppet service (wechaty-puppet-service and compatible gateways). */
+  wechatyPuppetServiceToken: string | null;
+  /** Session name: the login is kept in `<name>.memory-card.json` in the working directory. */
+  wechatyName: string | null;
+  /** Group chats (room ids) whose messages become tickets; every other group is ignored. */
+  wechatyGroupIds: string[];
 }
 
 /** One origin, spaces around it allowed: scheme and host (and port), no path, no trailing slash. */
@@ -84,11 +94,16 @@ const envSchema = {
     MEMBERDESK_SLACK_BOT_TOKEN: { type: 'string', pattern: '^xox[bp]-[A-Za-z0-9-]+$' },
     MEMBERDESK_SLACK_SIGNING_SECRET: { type: 'string', pattern: '^[0-9a-f]{16,128}$' },
     MEMBERDESK_SLACK_API_URL: { type: 'string', pattern: '^https?://[^\\s]+/$' },
+    MEMBERDESK_WECHAT_API_URL: { type: 'string', pattern: '^https?://[^\\s]+$' },
     MEMBERDESK_FILE_STORE: { type: 'string', enum: ['dir', 'db'] },
     LOG_LEVEL: { type: 'string', enum: ['debug', 'info', 'warn', 'error', 'silent'] },
     MEMBERDESK_CORS_ORIGINS: { type: 'string', pattern: `^${ORIGIN}(,${ORIGIN})*$` },
     MEMBERDESK_PUBLIC_RATE_PER_MINUTE: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' },
     REDIS_URL: { type: 'string', pattern: '^rediss?://' },
+    WECHATY_PUPPET: { type: 'string', pattern: '^[@a-zA-Z0-9][\\w./@-]*$' },
+    WECHATY_PUPPET_SERVICE_TOKEN: { type: 'string', minLength: 8 },
+    WECHATY_NAME: { type: 'string', pattern: '^[\\w.-]{1,64}$' },
+    WECHATY_GROUP_IDS: { type: 'string', pattern: '^\\s*[^\\s,]+\\s*(,\\s*[^\\s,]+\\s*)*$' },
   },
 } as const;
 
@@ -138,7 +153,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webchatOrigins: present.MEMBERDESK_WEBCHAT_ORIGINS?.split(',').map((o) => o.trim().toLowerCase()) ?? [],
     webchatRatePerMinute: Number(present.MEMBERDESK_WEBCHAT_RATE_PER_MINUTE ?? 20),
     webchatIpRatePerMinute: Number(present.MEMBERDESK_WEBCHAT_IP_RATE_PER_MINUTE ?? 60),
+    wechatApiUrl: (present.MEMBERDESK_WECHAT_API_URL ?? 'https://api.weixin.qq.com').replace(/\/+$/, ''),
     fileStore: (present.MEMBERDESK_FILE_STORE as Config['fileStore'] | undefined) ?? 'dir',
+    wechatyPuppet: present.WECHATY_PUPPET ?? null,
+    wechatyPuppetServiceToken: present.WECHATY_PUPPET_SERVICE_TOKEN ?? null,
+    wechatyName: present.WECHATY_NAME ?? null,
+    wechatyGroupIds: present.WECHATY_GROUP_IDS?.split(',').map((g) => g.trim()) ?? [],
   };
 }
 

@@ -47,8 +47,12 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
   if (config.demo && (await seedDemo(services, log))) {
     print(`  Demo data loaded. Demo agents (password "${DEMO_PASSWORD}"): wang.fang@demo.memberdesk (supervisor), li.na@demo.memberdesk, tom.chen@demo.memberdesk\n`);
   }
+  // WeChat personal-account bot (WECHATY_PUPPET): started after listen, in the background (login waits for a QR scan); stopped in stop().
+  const wechatBot = config.wechatyPuppet
+    ? new (await import('../channels/wechat/bot/wechat-bot.js')).WechatBot({ puppet: config.wechatyPuppet, token: config.wechatyPuppetServiceToken, name: config.wechatyName, groupIds: config.wechatyGroupIds })
+    : null;
   const counters = createCounterStore(config.redisUrl, log);
-  const app = createApp(services, {
+  const app = createApp(services, { wechatBot, wechatApiUrl: config.wechatApiUrl,
     corsOrigins: config.corsOrigins, publicRatePerMinute: config.publicRatePerMinute, counters,
     slack: config.slack ? { token: config.slack.token, signingSecret: config.slack.signingSecret, apiUrl: config.slack.apiUrl ?? undefined } : undefined,
   });
@@ -67,6 +71,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
   const imap = startImapPollers(services, log, { intervalMs: config.imapPollMs });
   // Inbound SMTP (MEMBERDESK_SMTP_LISTEN); off unless configured.
   const smtp = config.smtpListen ? await startSmtpReceiver(services, log, config.smtpListen) : null;
+  void wechatBot?.start(services);
   log.info('listening', { port, engine: db.engine, url: `http://127.0.0.1:${port}/` });
   return {
     services, server, port,
@@ -75,6 +80,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
       await realtime.close();
       if (retention) clearInterval(retention);
       await imap.stop();
+      await wechatBot?.stop();
       await smtp?.stop();
       await services.delivery.stop();
       await services.slaScheduler.stop();

@@ -31,7 +31,14 @@ export class WechatAdapter implements ChannelAdapter {
   async send(message: OutboundMessage): Promise<{ providerId: string }> {
     const to = message.to?.value ?? '';
     const transport = this.transports.find((t) => to.startsWith(t.prefix));
-    if (!transport) throw new ChannelSendError('no configured WeChat connection reaches this member (their WeChat id came through a door that is not set up here)', true);
+    if (!transport) {
+      // A known door that this process does not run (the bot runs in one process of several) may be reached by another
+      // process's worker on a retry; an unknown one never will.
+      const known = [WECHATY_PREFIX, OFFICIAL_PREFIX].some((p) => to.startsWith(p));
+      throw new ChannelSendError(known
+        ? 'the WeChat connection this member uses is not running in this server process; retrying'
+        : 'no WeChat connection reaches this member (their WeChat id came through a door that is not set up here)', !known);
+    }
     return transport.send(to.slice(transport.prefix.length), message);
   }
 }

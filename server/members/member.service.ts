@@ -14,6 +14,8 @@ export interface MemberInput {
   name?: string | null;
   tier?: Tier;
   homeStore?: string | null;
+  /** Membership number (unique); members quote it to link their WeChat. */
+  memberNumber?: string | null;
   /** The member's own agent: their new tickets go to them while online. */
   dedicatedAgentId?: number | null;
   identities?: Partial<Record<IdentityKind, string | null>>;
@@ -27,6 +29,7 @@ export interface MemberView {
   name: string | null;
   tier: Tier;
   homeStore: string | null;
+  memberNumber: string | null;
   dedicatedAgentId: number | null;
   /** Masked: reading them unmasked is the member-data-protection issue's audited path. */
   identities: Array<{ kind: IdentityKind; masked: string; bouncedAt?: string }>;
@@ -118,7 +121,7 @@ export class MemberService {
     await assertDedicatedAgent(m, input.dedicatedAgentId);
     const { dataKey, wrapped, keyId } = this.vault.newDataKey();
     const res = await m.insert(Member, {
-      name: input.name ?? null, tier: input.tier ?? 'standard', homeStore: input.homeStore ?? null, dedicatedAgentId: input.dedicatedAgentId ?? null, wrappedKey: wrapped, keyId,
+      name: input.name ?? null, tier: input.tier ?? 'standard', homeStore: input.homeStore ?? null, memberNumber: input.memberNumber?.trim() || null, dedicatedAgentId: input.dedicatedAgentId ?? null, wrappedKey: wrapped, keyId,
     });
     const id = Number(res.identifiers[0]!.id);
     await this.writeIdentities(m, id, dataKey, input.identities ?? {});
@@ -154,6 +157,7 @@ export class MemberService {
       if (input.name !== undefined) patch.name = input.name;
       if (input.tier !== undefined) patch.tier = input.tier;
       if (input.homeStore !== undefined) patch.homeStore = input.homeStore;
+      if (input.memberNumber !== undefined) patch.memberNumber = input.memberNumber?.trim() || null;
       if (input.dedicatedAgentId !== undefined) {
         await assertDedicatedAgent(m, input.dedicatedAgentId);
         patch.dedicatedAgentId = input.dedicatedAgentId;
@@ -179,7 +183,7 @@ export class MemberService {
       m.find(MemberIdentity, { where: { memberId: In(unique) }, order: { id: 'ASC' } }),
     ]);
     return new Map(members.filter((mb) => mb.wrappedKey !== ERASED).map((mb) => [mb.id, {
-      id: mb.id, name: this.opts.maskNames ? maskName(mb.name) : mb.name, tier: mb.tier, homeStore: mb.homeStore, dedicatedAgentId: mb.dedicatedAgentId,
+      id: mb.id, name: this.opts.maskNames ? maskName(mb.name) : mb.name, tier: mb.tier, homeStore: mb.homeStore, memberNumber: mb.memberNumber, dedicatedAgentId: mb.dedicatedAgentId,
       identities: identities.filter((i) => i.memberId === mb.id).map((i) => ({ kind: i.kind, masked: i.masked, ...(i.bouncedAt ? { bouncedAt: i.bouncedAt.toISOString() } : {}) })),
       createdAt: mb.createdAt.toISOString(), updatedAt: mb.updatedAt.toISOString(),
     }]));
@@ -227,7 +231,7 @@ export function escapeLike(s: string): string {
 
 function rethrowIdentityTaken(err: unknown): never {
   if (isUniqueViolation(err)) {
-    throw new ConflictError('IDENTITY_TAKEN', 'another member already has this email, phone or WeChat id');
+    throw new ConflictError('IDENTITY_TAKEN', 'another member already has this email, phone, WeChat id or member number');
   }
   throw err;
 }

@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../db/database.js';
-import { Mailbox, Member } from '../db/entities/index.js';
+import { Mailbox, Member, WechatOfficialAccount } from '../db/entities/index.js';
 import { IMAP_CONTEXT } from '../email/mailbox.service.js';
+import { OFFICIAL_SECRET_CONTEXT } from '../wechat/official-account.service.js';
 import { ERASED } from '../members/member.service.js';
 import { PiiVault } from './pii-vault.js';
 
@@ -22,7 +23,7 @@ export interface RotateOptions {
  * Resumable: it picks the rows whose keyId is not the current one, so a crash (or a second run)
  * just carries on. Members created meanwhile by a server on the new key are already current.
  */
-export async function rotateKeys(db: Database, vault: PiiVault, opts: RotateOptions = {}): Promise<{ rewrapped: number; secrets: boolean; mailboxes: number }> {
+export async function rotateKeys(db: Database, vault: PiiVault, opts: RotateOptions = {}): Promise<{ rewrapped: number; secrets: boolean; mailboxes: number; wechatAccounts: number }> {
   const batchSize = opts.batchSize ?? 1000;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
   const current = vault.keyring.current.id;
@@ -58,7 +59,8 @@ export async function rotateKeys(db: Database, vault: PiiVault, opts: RotateOpti
     await opts.onProgress?.(done, Math.max(total, done));
   }
   const mailboxes = await rewrapMailboxes(db, vault);
-  return { rewrapped: done, secrets, mailboxes };
+  const wechatAccounts = await rewrapWechatAccounts(db, vault);
+  return { rewrapped: done, secrets, mailboxes, wechatAccounts };
 }
 
 /** Mailboxes' IMAP settings are sealed by the master key itself (few rows: one transaction). */
@@ -71,6 +73,27 @@ async function rewrapMailboxes(db: Database, vault: PiiVault): Promise<number> {
       if (row.imapSealed!.startsWith(current)) continue;
       const plain = vault.keyring.unwrap(row.imapSealed!, IMAP_CONTEXT);
       await m.update(Mailbox, { id: row.id }, { imapSealed: vault.keyring.wrap(plain, IMAP_CONTEXT).wrapped });
+      n++;
+    }
+    return n;
+  });
+}
+
+/** Official Accounts' AppSecret, Token and EncodingAESKey, sealed by the master key like IMAP settings. */
+async function rewrapWechatAccounts(db: Database, vault: PiiVault): Promise<number> {
+  const current = `${vault.keyring.current.id}:`;
+  const rewrap = (sealed: string, context: string) => (sealed.startsWith(current) ? sealed : vault.keyring.wrap(vault.keyring.unwrap(sealed, context), context).wrapped);
+  return db.tx(async (m) => {
+    const rows = await db.forUpdate(m.createQueryBuilder(WechatOfficialAccount, 'wa')).getMany();
+    let n = 0;
+    for (const row of rows) {
+      const next = {
+        appSecretSealed: rewrap(row.appSecretSealed, OFFICIAL_SECRET_CONTEXT.appSecret),
+        tokenSealed: rewrap(row.tokenSealed, OFFICIAL_SECRET_CONTEXT.token),
+        encodingAesKeySealed: row.encodingAesKeySealed === null ? null : rewrap(row.encodingAesKeySealed, OFFICIAL_SECRET_CONTEXT.encodingAESKey),
+      };
+      if (next.appSecretSealed === row.appSecretSealed && next.tokenSealed === row.tokenSealed && next.encodingAesKeySealed === row.encodingAesKeySealed) continue;
+      await m.update(WechatOfficialAccount, { id: row.id }, next);
       n++;
     }
     return n;

@@ -34,10 +34,10 @@ async function main(): Promise<number> {
     }
     const vault = await PiiVault.open(db, keyring);
     console.log(`rotating to master key ${keyring.current.id}`);
-    const { rewrapped, secrets, mailboxes } = await rotateKeys(db, vault, {
+    const { rewrapped, secrets, mailboxes, wechatAccounts } = await rotateKeys(db, vault, {
       onProgress: (done, total) => console.log(`rewrapped ${done}/${total} members`),
     });
-    console.log(`done: ${rewrapped} members and ${mailboxes} mailbox IMAP settings re-wrapped (installation secrets ${secrets ? 're-wrapped' : 'already current'}), 0 left on other keys`);
+    console.log(`done: ${rewrapped} members, ${mailboxes} mailbox IMAP settings and ${wechatAccounts} WeChat Official Account secrets re-wrapped (installation secrets ${secrets ? 're-wrapped' : 'already current'}), 0 left on other keys`);
     return 0;
   } finally {
     await ds.destroy();

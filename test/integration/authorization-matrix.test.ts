@@ -5,6 +5,8 @@ import type { Role } from '../../server/domain.js';
 import { routeSpecs, type RouteSpec } from '../../server/http/api.js';
 import { ENGINES } from '../helpers/engines.js';
 import { inbound, startWorld, TEST_PASSWORD, type TestWorld } from '../helpers/harness.js';
+import { wechatSignature } from '../../channels/wechat/official/crypto.js';
+import { officialAccounts } from '../../server/wechat/official-account.service.js';
 
 /**
  * Every route × every caller (agent bound to department A and store SH-001, supervisor of A, analyst,
@@ -20,7 +22,7 @@ import { inbound, startWorld, TEST_PASSWORD, type TestWorld } from '../helpers/h
 type Caller = Exclude<Role, never> | 'none';
 type Scope = 'own' | 'otherStore' | 'otherDept';
 
-interface Fixture { message: number; mailbox: number; mailboxAddress: string; ticket: number; member: number; agent: number; department: number; grant: number; mergeTarget: number; freshDepartment: number; calendar: number; policy: number; rule: number; category: string; n: number }
+interface Fixture { message: number; mailbox: number; mailboxAddress: string; officialAccount: number; ticket: number; member: number; agent: number; department: number; grant: number; mergeTarget: number; freshDepartment: number; calendar: number; policy: number; rule: number; category: string; n: number }
 interface Case {
   /** The resource in the path: tickets and members are scoped by store and department; the rest by department; none → unscoped. */
   scoped: 'ticket' | 'member' | 'department' | 'grant' | 'agent' | 'none';
@@ -33,6 +35,14 @@ interface Case {
   /** Allowed by role, refused for a documented business reason: caller → [scope → status]. */
   deny?: Partial<Record<Caller, Partial<Record<Scope, number>>>>;
 }
+
+/** A WeChat callback query signed with the fixture account's token (WeChat's own authentication). */
+const OA_TOKEN = 'matrixtoken';
+const oaSigned = (extra: Record<string, string> = {}) => {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const nonce = String(Math.random()).slice(2);
+  return new URLSearchParams({ signature: wechatSignature([OA_TOKEN, timestamp, nonce]), timestamp, nonce, ...extra }).toString();
+};
 
 const TICKET_HIDDEN: Case['hidden'] = { otherStore: ['agent'], otherDept: ['agent', 'supervisor'] };
 const MEMBER_HIDDEN: Case['hidden'] = { otherStore: ['agent'] };
@@ -115,6 +125,20 @@ const CASES: Record<string, Case> = {
   'post /tickets/:id/sla/acknowledge': { scoped: 'ticket', hidden: TICKET_HIDDEN },
   // The head, the department's supervisors and admins: a plain agent is refused even in their own department.
   'get /departments/:id/sla': { scoped: 'department', deny: { agent: { own: 403, otherStore: 403, otherDept: 403 }, supervisor: { otherDept: 403 } } },
+  // No bot in the test world: state says not configured, logout is a 409.
+  'get /channels/wechat/bot': { scoped: 'none' },
+  'post /channels/wechat/bot/logout': { scoped: 'none' },
+  'get /channels/wechat/official-accounts': { scoped: 'none' },
+  'post /channels/wechat/official-accounts': { scoped: 'none', body: (f, w) => ({ name: `OA ${f.n}`, appId: `wxnew${f.n}`, appSecret: 'secret', token: OA_TOKEN, departmentId: w.deptA }) },
+  'get /channels/wechat/official-accounts/:id': { scoped: 'none', path: (f) => `/api/channels/wechat/official-accounts/${f.officialAccount}` },
+  'patch /channels/wechat/official-accounts/:id': { scoped: 'none', path: (f) => `/api/channels/wechat/official-accounts/${f.officialAccount}`, body: () => ({ name: 'Renamed' }) },
+  'delete /channels/wechat/official-accounts/:id': { scoped: 'none', path: (f) => `/api/channels/wechat/official-accounts/${f.officialAccount}` },
+  // Public, authenticated by WeChat's signature over the account's token.
+  'get /channels/wechat/official/:accountId': { scoped: 'none', path: (f) => `/api/channels/wechat/official/${f.officialAccount}?${oaSigned({ echostr: 'e' })}` },
+  'post /channels/wechat/official/:accountId': {
+    scoped: 'none', path: (f) => `/api/channels/wechat/official/${f.officialAccount}?${oaSigned()}`, contentType: 'text/xml',
+    raw: (f) => `<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oMatrix${f.n}]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hi]]></Content><MsgId>${f.n}</MsgId></xml>`,
+  },
   'post /channels/email/inbound': {
     scoped: 'none', path: (f) => `/api/channels/email/inbound?mailbox=${f.mailboxAddress}`, contentType: 'message/rfc822',
     raw: (f) => `From: member${f.n}@example.com\r\nTo: ${f.mailboxAddress}\r\nSubject: Hello ${f.n}\r\nMessage-ID: <m${f.n}@example.com>\r\n\r\nHi\r\n`,
@@ -162,12 +186,13 @@ for (const engine of ENGINES) {
       const freshDepartment = (await w.services.departments.create({ name: `Fresh ${n}` })).id;
       const mailboxAddress = `desk${n}@desk.example`;
       const mailbox = (await w.services.mailboxes.create({ address: mailboxAddress, departmentId: w.deptA })).mailbox.id;
+      const officialAccount = (await officialAccounts(w.services).create({ name: `OA ${n}`, appId: `wxmatrix${n}`, appSecret: 'secret', token: OA_TOKEN, departmentId: w.deptA })).id;
       const calendar = (await w.services.slaAdmin.saveCalendar(null, { name: `Calendar ${n}`, definition: { timezone: 'Asia/Shanghai', alwaysOpen: true } })).id;
       // Inactive: a fixture's policy must not change the SLA of every other fixture's tickets.
       const policy = (await w.services.slaAdmin.savePolicy(null, { name: `Policy ${n}`, firstResponseMinutes: 60, active: false })).id;
       const rule = (await w.services.triageAdmin.createRule({ name: `Fixture rule ${n}`, match: { keywords: [`fixture${n}`] }, actions: { tags: ['fixture'] } })).id;
       const category = (await w.services.triageAdmin.createCategory(`matrix_${n}`, { labelZh: '测试', labelEn: 'Fixture' })).key;
-      return { rule, category, calendar, policy, message: ticket.messageId, mailbox, mailboxAddress, ticket: ticket.ticketId, member: member.id, agent: own ? w.agentA.agentId : w.agentB.agentId, department: own ? w.deptA : w.deptB, grant: grant!.id, mergeTarget: mergeTarget.ticketId, freshDepartment, n };
+      return { rule, category, calendar, policy, message: ticket.messageId, mailbox, mailboxAddress, officialAccount, ticket: ticket.ticketId, member: member.id, agent: own ? w.agentA.agentId : w.agentB.agentId, department: own ? w.deptA : w.deptB, grant: grant!.id, mergeTarget: mergeTarget.ticketId, freshDepartment, n };
     };
 
     it('has a case for every route in the route table', () => {

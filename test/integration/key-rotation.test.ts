@@ -6,13 +6,14 @@ import { fileURLToPath } from 'node:url';
 import type { DataSource } from 'typeorm';
 import { Database } from '../../server/db/database.js';
 import { createDataSource } from '../../server/db/data-source.js';
-import { Member, MemberIdentity, Setting } from '../../server/db/entities/index.js';
+import { Member, MemberIdentity, Setting, WechatOfficialAccount } from '../../server/db/entities/index.js';
 import type { IdentityKind } from '../../server/domain.js';
 import { identityAad, normaliseIdentity } from '../../server/members/identity.js';
 import { ERASED, MemberService } from '../../server/members/member.service.js';
 import { rotateKeys } from '../../server/security/key-rotation.js';
 import { DepartmentService } from '../../server/departments/department.service.js';
 import { MailboxService } from '../../server/email/mailbox.service.js';
+import { OFFICIAL_SECRET_CONTEXT } from '../../server/wechat/official-account.service.js';
 import { Keyring, PiiVault } from '../../server/security/pii-vault.js';
 import { ENGINES } from '../helpers/engines.js';
 
@@ -156,7 +157,7 @@ for (const engine of ENGINES) {
         },
       });
 
-      expect(result).to.deep.equal({ rewrapped: MEMBERS, secrets: true, mailboxes: 0 });
+      expect(result).to.deep.equal({ rewrapped: MEMBERS, secrets: true, mailboxes: 0, wechatAccounts: 0 });
       expect(progress).to.deep.equal([[10, MEMBERS], [20, MEMBERS], [30, MEMBERS], [40, MEMBERS], [50, MEMBERS]]);
       expect(createdMeanwhile).to.not.equal(null);
       const everyone = [...w.members, createdMeanwhile!];
@@ -171,7 +172,7 @@ for (const engine of ENGINES) {
       await expectPhoneLookups(w, vault, [w.members[0]!, w.members[25]!, w.members.at(-1)!, createdMeanwhile!]);
 
       // A second run finds nothing to do.
-      expect(await rotateKeys(w.db, vault, { batchSize: 10 })).to.deep.equal({ rewrapped: 0, secrets: false, mailboxes: 0 });
+      expect(await rotateKeys(w.db, vault, { batchSize: 10 })).to.deep.equal({ rewrapped: 0, secrets: false, mailboxes: 0, wechatAccounts: 0 });
     });
 
     it('after rotation the new key alone reads everything and the old key alone no longer opens the vault', async () => {
@@ -189,6 +190,24 @@ for (const engine of ENGINES) {
       // Nor does the old key unwrap any member's data key any more.
       const member = await w.db.read((m) => m.findOneByOrFail(Member, { id: w.members[0]!.id }));
       expect(() => w.oldVault.unwrap(member.wrappedKey)).to.throw(/is not configured/);
+    });
+
+    it('re-wraps WeChat Official Accounts\' AppSecret, Token and EncodingAESKey too', async () => {
+      const department = (await new DepartmentService(w.db).create({ name: 'WeChat' })).id;
+      const seal = (value: string, context: string) => w.oldVault.keyring.wrap(Buffer.from(value), context).wrapped;
+      const id = await w.db.tx(async (m) => Number((await m.insert(WechatOfficialAccount, {
+        name: 'Member care', appId: 'wx-rotate-test', departmentId: department, active: true,
+        appSecretSealed: seal('app-secret-1', OFFICIAL_SECRET_CONTEXT.appSecret), tokenSealed: seal('token-1', OFFICIAL_SECRET_CONTEXT.token),
+        encodingAesKeySealed: seal('aes-key-1', OFFICIAL_SECRET_CONTEXT.encodingAESKey),
+      })).identifiers[0]!.id));
+      const result = await rotateKeys(w.db, await PiiVault.open(w.db, new Keyring(w.newKey, [w.oldKey])), { batchSize: 100 });
+      expect(result.wechatAccounts).to.equal(1);
+      const row = await w.db.read((m) => m.findOneByOrFail(WechatOfficialAccount, { id }));
+      const newOnly = new Keyring(w.newKey);
+      expect(newOnly.unwrap(row.appSecretSealed, OFFICIAL_SECRET_CONTEXT.appSecret).toString()).to.equal('app-secret-1');
+      expect(newOnly.unwrap(row.tokenSealed, OFFICIAL_SECRET_CONTEXT.token).toString()).to.equal('token-1');
+      expect(newOnly.unwrap(row.encodingAesKeySealed!, OFFICIAL_SECRET_CONTEXT.encodingAESKey).toString()).to.equal('aes-key-1');
+      await w.db.tx((m) => m.delete(WechatOfficialAccount, { id }));
     });
 
     it('re-wraps mailboxes\' IMAP settings too, and a mailbox sealed under a missing key is reported, not fatal', async () => {
@@ -229,7 +248,7 @@ for (const engine of ENGINES) {
 
       const lines: string[] = [];
       const result = await rotateKeys(w.db, vault, { batchSize: 10, onProgress: (done, total) => { lines.push(`${done}/${total}`); } });
-      expect(result).to.deep.equal({ rewrapped: MEMBERS - 10, secrets: false, mailboxes: 0 });
+      expect(result).to.deep.equal({ rewrapped: MEMBERS - 10, secrets: false, mailboxes: 0, wechatAccounts: 0 });
       expect(lines).to.deep.equal(['10/40', '20/40', '30/40', '40/40']);
       await expectAllReadable(w, await PiiVault.open(w.db, new Keyring(w.newKey)));
     });
@@ -248,12 +267,12 @@ for (const engine of ENGINES) {
         const first = await runCli(env(w.newKey, [w.oldKey]));
         expect(first.code, first.output).to.equal(0);
         expect(first.stdout).to.include(`rewrapped ${MEMBERS}/${MEMBERS} members`);
-        expect(first.stdout).to.include(`done: ${MEMBERS} members and 0 mailbox IMAP settings re-wrapped (installation secrets re-wrapped), 0 left on other keys`);
+        expect(first.stdout).to.include(`done: ${MEMBERS} members, 0 mailbox IMAP settings and 0 WeChat Official Account secrets re-wrapped (installation secrets re-wrapped), 0 left on other keys`);
 
         // Step 3 of the operator flow: the old key is dropped; a second run has nothing to do.
         const second = await runCli(env(w.newKey, []));
         expect(second.code, second.output).to.equal(0);
-        expect(second.stdout).to.include('done: 0 members and 0 mailbox IMAP settings re-wrapped (installation secrets already current), 0 left on other keys');
+        expect(second.stdout).to.include('done: 0 members, 0 mailbox IMAP settings and 0 WeChat Official Account secrets re-wrapped (installation secrets already current), 0 left on other keys');
 
         const ds = await createDataSource({ databaseUrl: w.databaseUrl, dataDir: null });
         try {

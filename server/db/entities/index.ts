@@ -12,9 +12,11 @@ import { BusinessCalendarRow, Notification, SlaAlert, SlaPolicy } from './sla.en
 import { TicketEvent } from './ticket-event.entity.js';
 import { Ticket, TicketRead } from './ticket.entity.js';
 import { TriageCategory, TriageExample, TriageRuleRow } from './triage.entity.js';
+import { WechatOfficialAccount } from './wechat.entity.js';
+import { WechatBinding } from './wechat-bot.entity.js';
 
-export { TriageCategory, TriageExample, TriageRuleRow, BusinessCalendarRow, Notification, SlaAlert, SlaPolicy, FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent, TicketRead };
+export { TriageCategory, TriageExample, TriageRuleRow, BusinessCalendarRow, Notification, SlaAlert, SlaPolicy, FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent, TicketRead, WechatOfficialAccount, WechatBinding };
 export type { Attachment } from './message.entity.js';
 export type { EscalationLevel } from './department.entity.js';
 
-export const ENTITIES = [TriageCategory, TriageExample, TriageRuleRow, BusinessCalendarRow, Notification, SlaAlert, SlaPolicy, FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent, TicketRead];
+export const ENTITIES = [TriageCategory, TriageExample, TriageRuleRow, BusinessCalendarRow, Notification, SlaAlert, SlaPolicy, FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent, TicketRead, WechatOfficialAccount, WechatBinding];

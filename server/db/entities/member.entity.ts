@@ -4,11 +4,14 @@ import { IDENTITY_KINDS, TIERS, type IdentityKind, type Tier } from '../../domai
 @Entity('member')
 @Index('IDX_member_store', ['homeStore'])
 @Index('IDX_member_key', ['keyId'])
+@Index('IDX_member_number', ['memberNumber'], { unique: true })
 export class Member {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   @Column({ type: 'varchar', length: 120, nullable: true }) name: string | null;
   @Column({ type: 'simple-enum', enum: TIERS, default: 'standard' }) tier: Tier;
   @Column({ type: 'varchar', length: 64, nullable: true }) homeStore: string | null;
+  /** The membership number printed on the member's card (imported); members quote it to link their WeChat. */
+  @Column({ type: 'varchar', length: 32, nullable: true }) memberNumber: string | null;
   /** The member's own agent (high tiers): new tickets go to them while they are online. */
   @Column({ type: 'integer', nullable: true }) dedicatedAgentId: number | null;
   /** This member's data key, wrapped (AES-256-GCM) by the master key. Destroying it erases the PII. */
