@@ -117,6 +117,34 @@ export class MemberService {
     return { name, identity: existing.length ? 'replaced' : 'added' };
   }
 
+  /**
+   * A contact that wrote before anyone knew who they were (a WeChat contact, an anonymous chat visitor) is
+   * this member: the identity moves from the placeholder member made at first contact to them, with the
+   * placeholder's tickets on that channel. The value is decrypted under the placeholder's key and sealed
+   * again under the member's; nobody sees it. Answers how many tickets moved.
+   */
+  async linkContact(fromMemberId: number, toMemberId: number, kind: IdentityKind): Promise<{ tickets: number }> {
+    if (fromMemberId === toMemberId) throw new UnprocessableError('SAME_MEMBER', 'the contact already belongs to this member');
+    return this.db.sqlTx(async (sql) => {
+      // Both rows locked in id order, as every path that touches two members does.
+      const rows = await sql.rows<{ id: number; wrappedKey: string }>(
+        'SELECT id, wrappedKey FROM member WHERE id IN (?, ?) ORDER BY id FOR UPDATE', [Math.min(fromMemberId, toMemberId), Math.max(fromMemberId, toMemberId)]);
+      const from = rows.find((r) => Number(r.id) === fromMemberId);
+      const to = rows.find((r) => Number(r.id) === toMemberId);
+      if (!from || from.wrappedKey === ERASED || !to || to.wrappedKey === ERASED) throw new NotFoundError('member');
+      const [identity] = await sql.rows<{ id: number; valueEnc: string }>('SELECT id, valueEnc FROM member_identity WHERE memberId = ? AND kind = ?', [fromMemberId, kind]);
+      if (!identity) throw new UnprocessableError('NO_SUCH_CONTACT', `the ticket's member has no ${kind} contact to link`);
+      const value = this.vault.decrypt(this.vault.unwrap(from.wrappedKey), identity.valueEnc, identityAad(fromMemberId, kind));
+      await sql.run('DELETE FROM member_identity WHERE id = ?', [identity.id]);
+      const added = await this.addContact(sql, toMemberId, { identity: { kind, value } });
+      if (added.identity === 'kept') throw new ConflictError('CONTACT_EXISTS', `this member already has a ${kind} contact; remove it first to link another`);
+      const channel = kind === 'phone' ? 'phone' : kind;
+      const moved = await sql.run('UPDATE ticket SET memberId = ? WHERE memberId = ? AND channel = ?', [toMemberId, fromMemberId, channel]);
+      await sql.run('UPDATE message SET authorMemberId = ? WHERE authorMemberId = ? AND channel = ?', [toMemberId, fromMemberId, channel]);
+      return { tickets: moved.affected ?? 0 };
+    }, { retryOnConflict: true });
+  }
+
   async insertMember(m: EntityManager, input: MemberInput): Promise<Member> {
     await assertDedicatedAgent(m, input.dedicatedAgentId);
     const { dataKey, wrapped, keyId } = this.vault.newDataKey();

@@ -101,6 +101,7 @@ const CASES: Record<string, Case> = {
   'post /triage/classify': { scoped: 'none', body: () => ({ text: '我要退款 I want a refund' }) },
   'post /tickets/:id/triage': { scoped: 'ticket', hidden: TICKET_HIDDEN, body: () => ({ type: 'complaint' }) },
   'post /tickets/:id/read': { scoped: 'ticket', hidden: TICKET_HIDDEN },
+  'post /tickets/:id/link-member': { scoped: 'ticket', hidden: TICKET_HIDDEN, body: async (_f, w) => ({ memberId: (await w.services.members.create({ name: `Linked ${Math.random()}`, homeStore: 'SH-001' })).id }) },
   'get /triage/rules': { scoped: 'none' },
   'post /triage/rules': { scoped: 'none', body: (f) => ({ name: `Rule ${f.n}`, match: { keywords: [`matrix${f.n}`] }, actions: { priority: 'high' } }) },
   'put /triage/rules/order': { scoped: 'none', body: async (_f, w) => ({ ids: (await w.services.triageAdmin.listRules()).map((r) => r.id).reverse() }) },

@@ -93,6 +93,24 @@ export function memberRoutes(r: Router, auth: ApiServices, s: Services): void {
     return view;
   });
 
+  defineRoute<{ id: number }, never, { memberId: number }>(r, auth, {
+    method: 'post', path: '/tickets/:id/link-member', tag: 'members', params: idParams, roles: ['supervisor', 'admin'],
+    body: obj({ memberId: int() }, ['memberId']),
+    summary: 'The ticket came from a contact nobody knew (a WeChat contact, an anonymous chat visitor): it is this member. The contact '
+      + '(the ticket\'s channel identity) moves to them with the first-contact record\'s tickets on that channel. Audited.',
+  }, async ({ principal, params, body, req }) => {
+    const ticket = await s.queries.get(principal, params.id);
+    const target = await s.db.read((m) => s.privacy.assertVisible(m, principal, body.memberId));
+    if (!canSeeStore(principal, target.homeStore)) throw new ForbiddenError('that member belongs to another store');
+    if (!ticket.member) throw new UnprocessableError('NO_SUCH_CONTACT', 'the ticket\'s member was erased');
+    const kind = ticket.channel;
+    const moved = await s.members.linkContact(ticket.member.id, body.memberId, kind);
+    await s.audit.append({ actor: { type: 'agent', id: principal.agentId }, action: 'member.link', target: { type: 'member', id: body.memberId }, ip: ipOf(req), data: { fromMemberId: ticket.member.id, kind, ticketId: params.id, tickets: moved.tickets } });
+    // The member's tier may be another one: their tickets' SLA follows it.
+    await s.recomputeSla({ memberId: body.memberId });
+    return { ...moved, memberId: body.memberId };
+  });
+
   defineRoute<{ id: number }, never, never>(r, auth, {
     method: 'get', path: '/members/:id/export', tag: 'members', params: idParams, roles: ['admin'],
     summary: 'Everything held about a member across all departments (profile with contact data, tickets, messages, surveys) as JSON: a data-subject request, so admins only; audited.',
