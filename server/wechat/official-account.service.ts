@@ -3,7 +3,6 @@ import { mapOfficialMessage } from '../../channels/wechat/official/message.js';
 import { OfficialAccountTransport } from '../../channels/wechat/official/official.transport.js';
 import { field, parseWechatXml, WechatXmlError, type WechatXmlObject } from '../../channels/wechat/official/xml.js';
 import type { WechatAdapter } from '../../channels/wechat/wechat.adapter.js';
-import type { Database } from '../db/database.js';
 import { isUniqueViolation } from '../db/database.js';
 import { Department, WechatOfficialAccount } from '../db/entities/index.js';
 import { AppError, AuthError, ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../errors.js';
@@ -250,7 +249,7 @@ export class OfficialAccountService {
         this.unseal(sealed, what);
         return SECRET_MASK;
       } catch (err) {
-        return { unreadable: `${String(err)}; configure the previous master key (MEMBERDESK_PREVIOUS_MASTER_KEYS) or set this value again` };
+        return { unreadable: `${String(err)}; configure the previous master key (MEMBERDESK_PREVIOUS_MASTER_KEYS) and run npm run keys:rotate, or set this value again` };
       }
     };
     return {

@@ -6,6 +6,7 @@ import type { MemberService } from '../../../server/members/member.service.js';
 import { identityAad } from '../../../server/members/identity.js';
 import type { PiiVault } from '../../../server/security/pii-vault.js';
 import type { Clock } from '../../../server/clock.js';
+import { ValidationError } from '../../../server/errors.js';
 
 export const BINDING_TTL_MS = 10 * 60_000;
 export const BINDING_MAX_ATTEMPTS = 5;
@@ -114,8 +115,9 @@ export class WechatBindingFlow {
     if (byNumber && byNumber.wrappedKey !== 'erased') return byNumber.id;
     try {
       return (await this.d.members.findByIdentity('phone', given))?.id ?? null;
-    } catch {
-      return null; // not a phone number either
+    } catch (err) {
+      if (err instanceof ValidationError) return null; // not a phone number either
+      throw err;
     }
   }
 

@@ -1,12 +1,13 @@
 import { types, type Message } from 'wechaty';
 import type { InboundMessage, StoredAttachment } from '../../channel.js';
+import type { FileStore } from '../../../server/files/file-store.js';
 import { WECHATY_PREFIX } from '../wechat.adapter.js';
 
 /** Media bigger than this is not stored (the message keeps its placeholder). WeChat itself caps files at 1 GB. */
 export const MAX_MEDIA_BYTES = 25 * 1024 * 1024;
 
-/** Where media bytes go (the server's FileStore satisfies this). */
-export interface MediaStore { put(kind: 'attachments', bytes: Buffer): Promise<{ path: string }> }
+/** Where media bytes go: the server's FileStore. */
+export type MediaStore = Pick<FileStore, 'put'>;
 
 /** Readable stand-ins for what is not text, in both languages the console serves. */
 export const PLACEHOLDERS: Partial<Record<types.Message, string>> = {
@@ -47,7 +48,7 @@ export function skipReason(message: Message, groupIds: ReadonlySet<string>): 'se
  * an attachment with a placeholder text, links as title + URL, anything else as a readable placeholder.
  * Media that cannot be fetched still arrives, as its placeholder with `meta.mediaError`.
  */
-export async function toInbound(message: Message, files: MediaStore, o: { departmentId?: number } = {}): Promise<InboundMessage> {
+export async function toInbound(message: Message, files: MediaStore): Promise<InboundMessage> {
   const type = message.type();
   const talker = message.talker();
   const room = message.room();
@@ -91,6 +92,5 @@ export async function toInbound(message: Message, files: MediaStore, o: { depart
     continueOpenTicket: true,
     meta,
     ...(attachments.length ? { attachments } : {}),
-    ...(o.departmentId ? { departmentId: o.departmentId } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { WechatyBuilder, types, type Contact, type Message, type Wechaty } from 'wechaty';
 import type { WechatyOptions } from 'wechaty';
-import { WechatAdapter } from '../wechat.adapter.js';
+import { WECHATY_PREFIX, WechatAdapter } from '../wechat.adapter.js';
 import type { InboundMessage } from '../../channel.js';
 import { skipReason, toInbound, type MediaStore } from './bot-messages.js';
 import { DEFAULT_RATE_LIMITS, SendRateLimiter, WechatyTransport, type RateLimits } from './bot-transport.js';
@@ -76,11 +76,6 @@ export class WechatBot {
     return { ...this.current };
   }
 
-  /** The interceptor may be set after construction (it needs services the bot does not). */
-  intercept(fn: BotInterceptor): void {
-    this.o.interceptor = fn;
-  }
-
   /**
    * Registers the `wx:` door on the WeChat adapter and starts the puppet. Resolves when the puppet
    * started (not when someone scanned); never rejects: a failure leaves status `error`.
@@ -140,7 +135,7 @@ export class WechatBot {
         s.log.debug('wechat bot: message ignored', { reason: skip, message: message.id });
         return;
       }
-      const contactIdentity = `wx:${message.talker().id}`;
+      const contactIdentity = `${WECHATY_PREFIX}${message.talker().id}`;
       if (this.o.interceptor && message.type() === types.Message.Text && !message.room()) {
         const reply = await this.o.interceptor(contactIdentity, message.text());
         if (reply !== null) {
@@ -178,11 +173,6 @@ export class WechatBot {
     this.set({ status: 'stopped', user: undefined });
     this.wechaty = null;
     this.starting = null;
-  }
-
-  /** For tests and the transport: the running wechaty, if any. */
-  get instance(): Wechaty | null {
-    return this.wechaty;
   }
 
   private set(patch: Partial<BotState>): void {

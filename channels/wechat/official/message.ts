@@ -10,7 +10,7 @@ import { field, WechatXmlError, type WechatXmlObject } from './xml.js';
  */
 export type OfficialInbound =
   | { kind: 'message'; message: InboundMessage }
-  | { kind: 'ignored'; reason: string; dedupeKey: string };
+  | { kind: 'ignored'; reason: string };
 
 export interface OfficialAccountRef { id: number; departmentId: number }
 
@@ -18,7 +18,7 @@ export interface OfficialAccountRef { id: number; departmentId: number }
 const OPENID = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** The member identity of an OpenID reached through an account: `oa:<accountId>:<openid>`. */
-export function officialIdentity(accountId: number, openid: string): string {
+function officialIdentity(accountId: number, openid: string): string {
   return `${OFFICIAL_PREFIX}${accountId}:${openid}`;
 }
 
@@ -32,7 +32,7 @@ export function mapOfficialMessage(x: WechatXmlObject, account: OfficialAccountR
 
   if (msgType === 'event') {
     const event = field(x, 'Event').trim().toLowerCase() || 'unknown';
-    return { kind: 'ignored', reason: `event:${event}`, dedupeKey: `${OFFICIAL_PREFIX}${account.id}:${openid}:${createTime}:${event}` };
+    return { kind: 'ignored', reason: `event:${event}` };
   }
 
   const base = { source: 'wechat-official', accountId: account.id, msgType, msgId: msgId || null, createTime: createTime ? Number(createTime) : null };
