@@ -8,6 +8,8 @@ import type { CounterStore } from '../../server/http/rate-limit.js';
 import type { Logger } from '../../server/logger.js';
 import { normaliseIdentity } from '../../server/members/identity.js';
 import type { Services } from '../../server/services.js';
+import { ticketRoom as agentTicketRoom } from '../../server/realtime/audience.js';
+import { ackOf, errorAnswer, refuse } from '../../server/realtime/socket-schemas.js';
 import {
   issueVisitorToken, memberIdentity, verifyMemberSignature, verifyVisitorToken, visitorIdentity, type ChatIdentity,
 } from './chat-identity.js';
@@ -80,7 +82,6 @@ interface ChatSocketData {
 /** Any event, any arguments: payloads are checked at run time by the schemas. */
 type AnyEvents = Record<string, (...args: unknown[]) => void>;
 type ChatSocket = Socket<AnyEvents, AnyEvents, AnyEvents, ChatSocketData>;
-type Ack = (answer: unknown) => void;
 
 const whoRoom = (key: string): string => `who:${key}`;
 
@@ -133,7 +134,7 @@ export function attachChat(io: SocketServer, deps: ChatOptions & { services: Ser
     const socket = raw as unknown as ChatSocket;
     admit(socket).then(() => next(), (err: unknown) => {
       const { code, message } = errorBody(err, log, 'handshake');
-      next(Object.assign(new Error(code), { data: { code, message } }));
+      next(refuse(code, message));
     });
   });
 
@@ -181,7 +182,7 @@ export function attachChat(io: SocketServer, deps: ChatOptions & { services: Ser
     on(socket, 'chat:prechat', validatePrechat, (p) => prechat(socket, p));
     on(socket, 'chat:transcript', validateTranscript, (p) => transcript(socket, p));
     socket.on('disconnect', () => {
-      if (d.typing && d.ticketId !== null) io.of('/agents').to(`ticket:${d.ticketId}`).emit('member:typing', { ticketId: d.ticketId, typing: false });
+      if (d.typing && d.ticketId !== null) io.of('/agents').to(agentTicketRoom(d.ticketId)).emit('member:typing', { ticketId: d.ticketId, typing: false });
     });
     void hello(socket);
   });
@@ -206,9 +207,8 @@ export function attachChat(io: SocketServer, deps: ChatOptions & { services: Ser
 
   /** One validated, rate-limited handler per event; every outcome answers the ack `{ ok: true, … }` or `{ ok: false, error }`. */
   function on<T>(socket: ChatSocket, event: string, validate: ValidateFunction<T>, fn: (payload: T) => Promise<Record<string, unknown>>): void {
-    socket.on(event, (payload: unknown, ack?: unknown) => {
-      if (typeof payload === 'function' && ack === undefined) [payload, ack] = [{}, payload];
-      const reply: Ack = typeof ack === 'function' ? (ack as Ack) : () => {};
+    socket.on(event, (raw: unknown, ack?: unknown) => {
+      const { payload, reply } = ackOf(raw, ack);
       const now = Math.floor(Date.now() / 1000);
       const flood = socket.data.flood;
       if (flood.second !== now) { flood.second = now; flood.count = 0; }
@@ -250,7 +250,7 @@ export function attachChat(io: SocketServer, deps: ChatOptions & { services: Ser
   async function typing(socket: ChatSocket, p: ChatTypingIn): Promise<Record<string, unknown>> {
     const ticketId = await currentTicket(socket);
     if (ticketId !== null && (p.typing || socket.data.typing)) {
-      io.of('/agents').to(`ticket:${ticketId}`).emit('member:typing', { ticketId, typing: p.typing });
+      io.of('/agents').to(agentTicketRoom(ticketId)).emit('member:typing', { ticketId, typing: p.typing });
     }
     socket.data.typing = p.typing;
     return {};
@@ -345,11 +345,11 @@ function fail(code: string, message: string): { ok: false; error: { code: string
   return { ok: false, error: { code, message } };
 }
 
-/** The `{ code, message }` of a refusal; unexpected failures are logged (no payloads: they may hold PII) and answered generically. */
-function errorBody(err: unknown, log: Logger, where: string): { code: string; message: string } {
-  if (err instanceof AppError) return { code: err.code, message: err.message };
-  log.error('webchat event failed', { event: where, error: errorText(err) });
-  return { code: 'INTERNAL', message: 'something went wrong; try again' };
+/** The error of a refusal (errorAnswer's, shared with /agents); unexpected failures are logged (no payloads: they may hold PII). */
+function errorBody(err: unknown, log: Logger, where: string): { code: string; message: string; details?: unknown } {
+  const { error } = errorAnswer(err);
+  if (error.code === 'INTERNAL') log.error('webchat event failed', { event: where, error: errorText(err) });
+  return error;
 }
 
 function errorText(err: unknown): string {

@@ -5,9 +5,11 @@ import { NotFoundError, RateLimitError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services.js';
 import { ticketVisible } from '../tickets/ticket-access.js';
-import { Ticket } from '../db/entities/index.js';
-import { agentRoom, principalRooms, ticketAudience, ticketRoom } from './audience.js';
-import { errorAnswer, validated, type Ack, type AgentEvent } from './socket-schemas.js';
+import { Member, Ticket } from '../db/entities/index.js';
+import { CHAT_NAMESPACE, ticketRoom as chatTicketRoom } from '../../channels/webchat/chat-rooms.js';
+import type { Viewer } from './contract.js';
+import { ADMINS_ROOM, colleaguesRoom, agentRoom, principalRooms, ticketAudience, ticketRoom } from './audience.js';
+import { ackOf, errorAnswer, refuse, validated, type AgentEvent } from './socket-schemas.js';
 import { TicketBroadcaster } from './ticket-broadcaster.js';
 
 export interface AgentsGatewayOptions {
@@ -33,14 +35,7 @@ interface AgentData {
   window: { second: number; count: number };
 }
 
-export interface Viewer { agentId: number; name: string; typing: boolean }
-
 interface TicketPlace { departmentId: number; homeStore: string | null; channel: string }
-
-/** A refused handshake: the client's connect_error carries the code as message and { code, message } as data. */
-function refuse(code: string, message: string): Error & { data: { code: string; message: string } } {
-  return Object.assign(new Error(code), { data: { code, message } });
-}
 
 /** The console's namespace (docs/realtime.md): handshake by login token, rooms by scope, viewers, typing, presence. */
 export function attachAgents(io: SocketServer, s: Services, o: AgentsGatewayOptions): { nsp: Namespace; close(): Promise<void> } {
@@ -105,7 +100,7 @@ export function attachAgents(io: SocketServer, s: Services, o: AgentsGatewayOpti
       if (place) {
         await announceViewers(ticketId, place);
         // The visitor's widget shows that someone is answering (web chat only; never who else is looking).
-        if (place.channel === 'webchat') io.of('/chat').to(ticketRoom(ticketId)).emit('chat:typing', { typing, agentName: firstName(data.name) });
+        if (place.channel === 'webchat') io.of(CHAT_NAMESPACE).to(chatTicketRoom(ticketId)).emit('chat:typing', { typing, agentName: firstName(data.name) });
       }
       return {};
     });
@@ -147,8 +142,8 @@ export function attachAgents(io: SocketServer, s: Services, o: AgentsGatewayOpti
 
   /** Registers a validated, rate-limited handler that answers through the ack callback. */
   function on<T>(socket: Socket, event: AgentEvent, handler: (payload: T) => Promise<Record<string, unknown>>): void {
-    socket.on(event, async (payload: unknown, ack?: Ack) => {
-      const reply: Ack = typeof ack === 'function' ? ack : () => undefined;
+    socket.on(event, async (raw: unknown, ack?: unknown) => {
+      const { payload, reply } = ackOf(raw, ack);
       const data = socket.data as AgentData;
       try {
         const second = Math.floor(Date.now() / 1000);
@@ -168,22 +163,19 @@ export function attachAgents(io: SocketServer, s: Services, o: AgentsGatewayOpti
     const principal = await s.agents.principal(data.agentId, data.tokenVersion);
     if (!principal) throw new NotFoundError('ticket');
     data.principal = principal;
-    const place = await s.db.read(async (m) => {
-      const t = await m.findOne(Ticket, { where: { id: ticketId }, select: { id: true, departmentId: true, memberId: true, channel: true } });
-      return t && (await ticketVisible(m, principal, t)) ? t : null;
-    });
+    const place = await placeOf(ticketId, principal);
     if (!place) throw new NotFoundError('ticket');
-    return { departmentId: place.departmentId, homeStore: await homeStoreOf(place.memberId), channel: place.channel };
+    return place;
   }
 
-  async function placeOf(ticketId: number): Promise<TicketPlace | null> {
-    const t = await s.db.read((m) => m.findOne(Ticket, { where: { id: ticketId }, select: { id: true, departmentId: true, memberId: true, channel: true } }));
-    return t ? { departmentId: t.departmentId, homeStore: await homeStoreOf(t.memberId), channel: t.channel } : null;
-  }
-
-  async function homeStoreOf(memberId: number): Promise<string | null> {
-    const [row] = await s.db.read((m) => m.query('SELECT homeStore FROM member WHERE id = ?', [memberId]) as Promise<Array<{ homeStore: string | null }>>);
-    return row?.homeStore ?? null;
+  /** The ticket's department, member's home store and channel; null when it is gone (or, given a principal, not visible to them). */
+  async function placeOf(ticketId: number, visibleTo?: Principal): Promise<TicketPlace | null> {
+    return s.db.read(async (m) => {
+      const t = await m.findOne(Ticket, { where: { id: ticketId }, select: { id: true, departmentId: true, memberId: true, channel: true } });
+      if (!t || (visibleTo && !(await ticketVisible(m, visibleTo, t)))) return null;
+      const member = await m.findOne(Member, { where: { id: t.memberId }, select: { id: true, homeStore: true } });
+      return { departmentId: t.departmentId, homeStore: member?.homeStore ?? null, channel: t.channel };
+    });
   }
 
   async function leave(socket: Socket, data: AgentData, ticketId: number): Promise<void> {
@@ -212,8 +204,8 @@ export function attachAgents(io: SocketServer, s: Services, o: AgentsGatewayOpti
   }
 
   function announcePresence(data: AgentData, presence: Presence): void {
-    const rooms = data.principal.role === 'admin' ? [agentRoom(data.agentId)] : data.principal.departmentIds.map((d) => `dept:${d}`);
-    nsp.to(['admins', ...rooms]).emit('agent:presence', { agentId: data.agentId, name: data.name, presence });
+    const rooms = data.principal.role === 'admin' ? [agentRoom(data.agentId)] : data.principal.departmentIds.map(colleaguesRoom);
+    nsp.to([ADMINS_ROOM, ...rooms]).emit('agent:presence', { agentId: data.agentId, name: data.name, presence });
   }
 
   /** First socket: online, unless the agent chose away (then they stay away). */

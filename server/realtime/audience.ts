@@ -2,6 +2,7 @@ import { storeScoped, type Principal } from '../agents/principal.js';
 import type { FiredAlert } from '../../sla/sla.service.js';
 import type { Priority } from '../domain.js';
 import type { TicketChange } from '../tickets/ticket.service.js';
+import type { Notice } from './contract.js';
 
 /**
  * Who hears what on /agents (docs/realtime.md). Rooms are joined by the server from the token's
@@ -16,26 +17,18 @@ export function principalRooms(p: Principal): string[] {
   if (p.role === 'admin') return [ADMINS_ROOM, agentRoom(p.agentId)];
   if (p.role === 'analyst') return [];
   const rooms = p.departmentIds.flatMap((d) => (storeScoped(p) ? p.stores!.map((s) => `dept:${d}:store:${s}`) : [`dept:${d}`]));
-  return [...rooms, agentRoom(p.agentId)];
+  return [...rooms, ...p.departmentIds.map(colleaguesRoom), agentRoom(p.agentId)];
 }
+
+/**
+ * Everyone working in a department, whatever their stores: for what is about colleagues, not tickets
+ * (presence). Ticket data never goes here: a store-bound agent must not see other stores' members.
+ */
+export const colleaguesRoom = (departmentId: number): string => `staff:${departmentId}`;
 
 /** The rooms of every agent who may see a ticket in this department, of a member of this home store. */
 export function ticketAudience(t: { departmentId: number; homeStore: string | null }): string[] {
   return [ADMINS_ROOM, `dept:${t.departmentId}`, ...(t.homeStore !== null ? [`dept:${t.departmentId}:store:${t.homeStore}`] : [])];
-}
-
-export type NoticeKind = 'ticket.created' | 'assigned' | 'member.replied' | 'sla.warning' | 'sla.breach' | 'escalation' | 'urgent';
-
-export interface Notice {
-  kind: NoticeKind;
-  ticketId: number;
-  number: string;
-  subject: string;
-  priority: Priority;
-  departmentId: number;
-  at: string;
-  metric?: string;
-  level?: number;
 }
 
 /** What a notice needs to know of its ticket. */

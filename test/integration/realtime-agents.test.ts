@@ -183,9 +183,13 @@ for (const engine of ENGINES) {
         const agent = await w.services.agents.create({ name: 'Rt Presence', email: `rt.presence.${engine.name}@test.memberdesk`, password: TEST_PASSWORD, role: 'agent', departmentIds: [w.deptA] });
         const token = w.services.signer.issue(agent.id, 0, new Date()).token;
         const watcher = await connect(w.supervisorA.token);
+        // A store-bound colleague sees presence too (it is about colleagues, not the tickets of other stores).
+        const bound = await w.services.agents.create({ name: 'Rt Store Watcher', email: `rt.store.watch.${engine.name}@test.memberdesk`, password: TEST_PASSWORD, role: 'agent', departmentIds: [w.deptA], stores: ['SH-009'] });
+        const boundWatcher = await connect(w.services.signer.issue(bound.id, 0, new Date()).token);
         const [one, two] = [await connect(token), await connect(token)];
         await expectEventually(async () => expect((await w.services.agents.get(agent.id)).presence).to.equal('online'));
         await watcher.next('agent:presence', (p) => p.agentId === agent.id && p.presence === 'online');
+        await boundWatcher.next('agent:presence', (p) => p.agentId === agent.id && p.presence === 'online');
         one.close();
         expect(await two.call('presence:set', { presence: 'away' })).to.deep.include({ ok: true, presence: 'away' });
         two.close();

@@ -11,8 +11,8 @@ const alert = (over: Partial<FiredAlert>): FiredAlert => ({
 
 describe('realtime audience (who hears what)', () => {
   it('puts an agent in their departments\' rooms, a store-bound one only in their stores\' rooms, an admin in the admins room, an analyst nowhere', () => {
-    expect(principalRooms({ agentId: 1, role: 'agent', departmentIds: [3, 4] })).to.deep.equal(['dept:3', 'dept:4', 'agent:1']);
-    expect(principalRooms({ agentId: 2, role: 'supervisor', departmentIds: [3], stores: ['SH-001', 'BJ-002'] })).to.deep.equal(['dept:3:store:SH-001', 'dept:3:store:BJ-002', 'agent:2']);
+    expect(principalRooms({ agentId: 1, role: 'agent', departmentIds: [3, 4] })).to.deep.equal(['dept:3', 'dept:4', 'staff:3', 'staff:4', 'agent:1']);
+    expect(principalRooms({ agentId: 2, role: 'supervisor', departmentIds: [3], stores: ['SH-001', 'BJ-002'] })).to.deep.equal(['dept:3:store:SH-001', 'dept:3:store:BJ-002', 'staff:3', 'agent:2']);
     expect(principalRooms({ agentId: 3, role: 'admin', departmentIds: [], stores: ['SH-001'] })).to.deep.equal(['admins', 'agent:3']);
     expect(principalRooms({ agentId: 4, role: 'analyst', departmentIds: [3] })).to.deep.equal([]);
   });
