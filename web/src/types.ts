@@ -1,46 +1,18 @@
 /**
- * The REST and socket shapes the console reads, copied from the server's views
- * (server/tickets/ticket.queries.ts, sla/sla.service.ts, docs/realtime.md) rather than imported,
- * so the browser bundle never pulls server code.
+ * The REST and socket shapes the console reads. The vocabulary, the status table and the socket
+ * payloads come from the server's own dependency-free modules (the bundle takes only their
+ * constants); the ticket views are restated here more narrowly than the server types them (triage,
+ * message meta), from server/tickets/ticket.queries.ts and sla/sla.service.ts.
  */
+import type { Channel, IdentityKind, Presence, Priority, Role, Tier, TicketStatus, TicketType } from '../../server/domain';
 
-export const TICKET_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed', 'merged'] as const;
-export type TicketStatus = (typeof TICKET_STATUSES)[number];
-
-/** The statuses an agent may set by hand (merged only through a merge). */
-export const SETTABLE_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
-
-/** Mirrors server/tickets/status.ts: the select offers only what the server will accept. */
-export const TRANSITIONS: Readonly<Record<TicketStatus, readonly TicketStatus[]>> = {
-  new: ['open', 'pending', 'on_hold', 'solved'],
-  open: ['pending', 'on_hold', 'solved'],
-  pending: ['open', 'on_hold', 'solved'],
-  on_hold: ['open', 'pending', 'solved'],
-  solved: ['open', 'closed'],
-  closed: [],
-  merged: [],
-};
-
-export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-
-export const CHANNELS = ['email', 'webchat', 'wechat', 'phone'] as const;
-export type Channel = (typeof CHANNELS)[number];
-
-export const TIERS = ['standard', 'silver', 'gold', 'diamond'] as const;
-export type Tier = (typeof TIERS)[number];
-
-export const TICKET_TYPES = ['complaint', 'suggestion', 'enquiry'] as const;
-export type TicketType = (typeof TICKET_TYPES)[number];
-
-export const LANGUAGES = ['zh-Hans', 'zh-Hant', 'en', 'other'] as const;
-export type Language = (typeof LANGUAGES)[number];
-
-export const PRESENCES = ['online', 'away', 'offline'] as const;
-export type Presence = (typeof PRESENCES)[number];
-
-export type Role = 'agent' | 'supervisor' | 'admin' | 'analyst';
-export type IdentityKind = 'email' | 'phone' | 'wechat' | 'webchat';
+export { CHANNELS, PRESENCES, PRIORITIES, TICKET_STATUSES, TICKET_TYPES, TIERS } from '../../server/domain';
+export type { Channel, IdentityKind, Presence, Priority, Role, Tier, TicketStatus, TicketType } from '../../server/domain';
+export { LANGUAGES } from '../../server/triage/engine/types';
+export type { Language } from '../../server/triage/engine/types';
+export { TRANSITIONS } from '../../server/tickets/status';
+export { NOTICE_KINDS } from '../../server/realtime/contract';
+export type { Ack, AckError, Hello, Notice, NoticeKind, Viewer } from '../../server/realtime/contract';
 
 export interface Page<T> { items: T[]; nextCursor: string | null }
 export interface Items<T> { items: T[] }
@@ -199,30 +171,3 @@ export interface CallInput {
 }
 
 export interface CallResult { ticketId: number; messageId: number; ticketNumber: string; created: boolean; duplicate?: boolean }
-
-// ── socket payloads (docs/realtime.md) ──
-
-export interface Viewer { agentId: number; name: string; typing: boolean }
-
-export const NOTICE_KINDS = ['ticket.created', 'member.replied', 'sla.warning', 'sla.breach', 'escalation', 'urgent'] as const;
-export type NoticeKind = (typeof NOTICE_KINDS)[number];
-
-export interface Notice {
-  kind: NoticeKind;
-  ticketId: number;
-  number: string;
-  subject: string;
-  priority: Priority;
-  departmentId: number;
-  at: string;
-  metric?: string;
-  level?: number;
-}
-
-export interface Hello {
-  agent: { id: number; name: string; role: Role; departmentIds: number[]; presence?: Presence | null };
-  serverTime: string;
-}
-
-export interface AckError { code: string; message: string }
-export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: AckError };

@@ -47,6 +47,7 @@ export const en: Messages = {
   'notices.open': 'Open',
   'notices.enableDesktop': 'Enable desktop notifications',
   'notice.ticket.created': 'New ticket {number}',
+  'notice.assigned': 'Assigned to you: {number}',
   'notice.member.replied': 'Member replied on {number}',
   'notice.sla.warning': 'SLA due soon: {number}',
   'notice.sla.breach': 'SLA breached: {number}',

@@ -48,6 +48,7 @@ export const zhCN = {
   'notices.open': '查看',
   'notices.enableDesktop': '开启桌面通知',
   'notice.ticket.created': '新工单 {number}',
+  'notice.assigned': '分配给你：{number}',
   'notice.member.replied': '会员回复了 {number}',
   'notice.sla.warning': 'SLA 即将超时：{number}',
   'notice.sla.breach': 'SLA 已超时：{number}',
