@@ -19,7 +19,7 @@ import {
   type ChatMessageIn, type ChatPrechatIn, type ChatTranscriptIn, type ChatTypingIn,
 } from './chat.schemas.js';
 import { ChatStore } from './chat.store.js';
-import { chatLocale, isTimeZone, type ChatLocale } from './chat-texts.js';
+import { chatLocale, isTimeZone, transcriptNote, type ChatLocale } from './chat-texts.js';
 import { WebchatAdapter } from './webchat.adapter.js';
 
 /** Limits of the widget's socket (docs/webchat.md, "Limits"). Counters are shared through Redis when configured. */
@@ -283,10 +283,10 @@ export function attachChat(io: SocketServer, deps: ChatOptions & { services: Ser
     } else if (!(await store.emailOf(memberId))) {
       throw new UnprocessableError('EMAIL_REQUIRED', 'give an email address to send the transcript to');
     }
-    const messageId = await store.requestTranscript(ticket.id, memberId, { locale: d.locale, timeZone: d.timeZone, to, now: s.clock.now() });
-    s.delivery.kick();
-    // The console shows the line as it shows every message.
-    s.feed.publish({ kind: 'tickets', notice: { ticketIds: [ticket.id], deliveries: 1, changes: [{ ticketId: ticket.id, actor: { type: 'member', id: memberId }, events: [{ type: 'transcript.requested', data: { messageId, channel: 'webchat' } }] }] } });
+    await s.tickets.addAutomaticMessage(ticket.id, memberId, {
+      channel: 'webchat', text: transcriptNote(d.locale), event: 'transcript.requested',
+      meta: { transcript: true, locale: d.locale, ...(d.timeZone ? { timeZone: d.timeZone } : {}), ...(to ? { to } : {}) },
+    });
     return {};
   }
 

@@ -4,8 +4,6 @@ import { Agent, AgentDepartment, Member, MemberIdentity, Message, Ticket } from 
 import { identityAad } from '../../server/members/identity.js';
 import type { PiiVault } from '../../server/security/pii-vault.js';
 import { THREADABLE } from '../../server/tickets/status.js';
-import { TicketStore } from '../../server/tickets/ticket.store.js';
-import { transcriptNote, type ChatLocale } from './chat-texts.js';
 
 /** One line of the conversation as the widget shows it (docs/webchat.md, `chat:message`). */
 export interface ChatMessageView {
@@ -112,28 +110,6 @@ export class ChatStore {
         .filter((r) => r.id < beforeMessageId && shownToMember(r));
       const names = await agentNames(m, rows);
       return this.views(rows, names).map((v, i) => ({ ...v, at: rows[i]!.createdAt }));
-    });
-  }
-
-  /**
-   * A member asks for the transcript: a public system line on the ticket and its delivery row, in one
-   * transaction (ARCHITECTURE §2: nothing leaves before the commit). The web chat adapter composes and
-   * mails the transcript when the delivery worker sends the row. `to` is an address the member typed
-   * for this transcript, sealed; without it the member's email identity is used.
-   */
-  async requestTranscript(ticketId: number, memberId: number, o: { locale: ChatLocale; timeZone: string | null; to: string | null; now: Date }): Promise<number> {
-    return this.db.sqlTx(async (sql) => {
-      const store = new TicketStore(sql);
-      const ticket = await store.lockTicket(ticketId);
-      if (!ticket || ticket.memberId !== memberId) throw new Error('transcript of a ticket that is not the member\'s');
-      const messageId = await store.insertMessage({
-        ticketId, direction: 'outbound', visibility: 'public', channel: 'webchat', authorType: 'system', text: transcriptNote(o.locale), html: null,
-        externalId: null, createdAt: o.now, deliveryState: 'pending',
-        meta: { automatic: true, transcript: true, locale: o.locale, ...(o.timeZone ? { timeZone: o.timeZone } : {}), ...(o.to ? { to: o.to } : {}) },
-      });
-      await store.insertDelivery({ channel: 'webchat', ticketId }, messageId, o.now);
-      await store.insertEvents(ticketId, { type: 'member', id: memberId }, [{ type: 'transcript.requested', data: { messageId, channel: 'webchat' } }], o.now);
-      return messageId;
     });
   }
 

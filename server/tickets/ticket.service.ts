@@ -288,6 +288,33 @@ export class TicketService {
     return { messageId };
   }
 
+  /**
+   * An automatic public message the member asked for (a chat transcript): written, with its delivery and
+   * the event saying why, in one transaction like every change, on behalf of the ticket's own member.
+   * No agent responded, so no SLA clock stops (`automatic`).
+   */
+  async addAutomaticMessage(ticketId: number, memberId: number, input: { channel: Channel; text: string; meta: Record<string, unknown>; event: string }): Promise<{ messageId: number }> {
+    const now = this.deps.clock.now();
+    const actor = { type: 'member' as const, id: memberId };
+    let changes: TicketChange[] = [];
+    const messageId = await this.db.sqlTx(async (sql) => {
+      const store = new TicketStore(sql);
+      const ticket = await store.lockTicket(ticketId);
+      if (!ticket || ticket.memberId !== memberId) throw new NotFoundError('ticket');
+      const id = await store.insertMessage({
+        ticketId, direction: 'outbound', visibility: 'public', channel: input.channel, authorType: 'system', text: input.text, html: null,
+        externalId: null, createdAt: now, deliveryState: 'pending', meta: { ...input.meta, automatic: true },
+      });
+      await store.insertDelivery({ channel: input.channel, ticketId }, id, now);
+      const events = [{ type: input.event, data: { messageId: id, channel: input.channel, automatic: true } }];
+      await this.record(sql, ticketId, actor, events, now);
+      changes = [{ ticketId, actor, events }];
+      return id;
+    }, { retryOnConflict: true });
+    this.notify(1, changes);
+    return { messageId };
+  }
+
   async setStatus(p: Principal, ticketId: number, status: TicketStatus): Promise<void> {
     await this.command(p, ticketId, async (_m, ticket, events, now) => {
       if (status === ticket.status) return 0;
