@@ -505,7 +505,7 @@ export class TicketService {
       await m.update(Ticket, { id: ticket.id }, {
         status: ticket.status, assigneeId: ticket.assigneeId, departmentId: ticket.departmentId, priority: ticket.priority,
         tags: ticket.tags, firstResponseAt: ticket.firstResponseAt, lastMessageAt: ticket.lastMessageAt,
-        solvedAt: ticket.solvedAt, closedAt: ticket.closedAt,
+        solvedAt: ticket.solvedAt, closedAt: ticket.closedAt, reopenCount: ticket.reopenCount,
       });
       await this.writeEvents(m, ticket.id, { type: 'agent', id: p.agentId }, events, now);
       changes = [{ ticketId: ticket.id, actor: { type: 'agent', id: p.agentId }, events }];
@@ -519,7 +519,10 @@ export class TicketService {
     events.push({ type: 'status.changed', data: { from: ticket.status, to } });
     if (to === 'solved') ticket.solvedAt = now;
     if (to === 'closed') ticket.closedAt = now;
-    if (ticket.status === 'solved' && to === 'open') ticket.solvedAt = null;
+    if (ticket.status === 'solved' && to !== 'closed') {
+      ticket.solvedAt = null;
+      ticket.reopenCount += 1;
+    }
     ticket.status = to;
   }
 

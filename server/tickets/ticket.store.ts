@@ -130,7 +130,7 @@ export class TicketStore {
   }
 
   async touchTicket(id: number, status: TicketStatus, lastMessageAt: Date, now: Date, reopened = false): Promise<void> {
-    if (reopened) await this.sql.run('UPDATE ticket SET status = ?, lastMessageAt = ?, updatedAt = ?, solvedAt = NULL WHERE id = ?', [status, lastMessageAt, now, id]);
+    if (reopened) await this.sql.run('UPDATE ticket SET status = ?, lastMessageAt = ?, updatedAt = ?, solvedAt = NULL, reopenCount = reopenCount + 1 WHERE id = ?', [status, lastMessageAt, now, id]);
     else await this.sql.run('UPDATE ticket SET status = ?, lastMessageAt = ?, updatedAt = ? WHERE id = ?', [status, lastMessageAt, now, id]);
   }
 

@@ -14,9 +14,11 @@ import { Ticket, TicketRead } from './ticket.entity.js';
 import { TriageCategory, TriageExample, TriageRuleRow } from './triage.entity.js';
 import { WechatOfficialAccount } from './wechat.entity.js';
 import { WechatBinding } from './wechat-bot.entity.js';
+import { Survey } from './survey.entity.js';
+import { FollowUp } from './follow-up.entity.js';
 
-export { TriageCategory, TriageExample, TriageRuleRow, BusinessCalendarRow, Notification, SlaAlert, SlaPolicy, FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent, TicketRead, WechatOfficialAccount, WechatBinding };
+export { TriageCategory, TriageExample, TriageRuleRow, BusinessCalendarRow, Notification, SlaAlert, SlaPolicy, FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent, TicketRead, WechatOfficialAccount, WechatBinding, Survey, FollowUp };
 export type { Attachment } from './message.entity.js';
 export type { EscalationLevel } from './department.entity.js';
 
-export const ENTITIES = [TriageCategory, TriageExample, TriageRuleRow, BusinessCalendarRow, Notification, SlaAlert, SlaPolicy, FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent, TicketRead, WechatOfficialAccount, WechatBinding];
+export const ENTITIES = [TriageCategory, TriageExample, TriageRuleRow, BusinessCalendarRow, Notification, SlaAlert, SlaPolicy, FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent, TicketRead, WechatOfficialAccount, WechatBinding, Survey, FollowUp];

@@ -65,6 +65,8 @@ export class Ticket {
   @Column({ type: 'boolean', default: false }) firstResponseBreached: boolean;
   @Column({ type: 'boolean', default: false }) nextResponseBreached: boolean;
   @Column({ type: 'boolean', default: false }) resolutionBreached: boolean;
+  /** Times the ticket went from solved back to work (an agent's reopen or the member's reply). */
+  @Column({ type: 'integer', default: 0 }) reopenCount: number;
   @CreateDateColumn() createdAt: Date;
   @UpdateDateColumn() updatedAt: Date;
 }

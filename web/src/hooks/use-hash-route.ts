@@ -14,6 +14,22 @@ export function ticketIdFromHash(hash: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/** The console's screens besides the queue; each has its own hash (`#/reports`, `#/follow-ups`, `#/admin/wechat`). */
+export type ConsoleView = 'queue' | 'follow-ups' | 'reports' | 'wechat';
+
+export function viewFromHash(hash: string): ConsoleView {
+  if (/^#\/follow-ups\b/.test(hash)) return 'follow-ups';
+  if (/^#\/reports\b/.test(hash)) return 'reports';
+  if (/^#\/admin\/wechat\b/.test(hash)) return 'wechat';
+  return 'queue';
+}
+
+export const VIEW_HASH: Record<ConsoleView, string> = { queue: '#/', 'follow-ups': '#/follow-ups', reports: '#/reports', wechat: '#/admin/wechat' };
+
+export function useView(): ConsoleView {
+  return viewFromHash(useSyncExternalStore(subscribe, () => location.hash));
+}
+
 export function useTicketRoute(): { ticketId: number | null; openTicket(id: number | null, replace?: boolean): void } {
   const hash = useSyncExternalStore(subscribe, () => location.hash);
   const openTicket = useCallback((id: number | null, replace = false) => {

@@ -1,7 +1,18 @@
+import { reportsEn } from './sections/reports.en';
+import { surveysEn } from './sections/surveys.en';
+import { wechatEn } from './sections/wechat.en';
 import type { Messages } from './zh-CN';
 
 /** English. Typed against the Chinese table: a key missing here does not compile. */
 export const en: Messages = {
+  ...reportsEn,
+  ...surveysEn,
+  ...wechatEn,
+  'nav.label': 'Navigation',
+  'nav.queue': 'Queue',
+  'nav.followUps': 'Follow-ups',
+  'nav.reports': 'Reports',
+  'nav.wechat': 'WeChat',
   'app.name': 'MemberDesk',
   'app.title': 'MemberDesk agent console',
 

@@ -2,7 +2,19 @@
  * 简体中文: the reference table. Its keys are the console's vocabulary; en.ts must have every one
  * (the type below makes a missing key a compile error). `{name}` placeholders are filled by t().
  */
+import { reportsZhCN } from './sections/reports.zh-CN';
+import { surveysZhCN } from './sections/surveys.zh-CN';
+import { wechatZhCN } from './sections/wechat.zh-CN';
+
 export const zhCN = {
+  ...reportsZhCN,
+  ...surveysZhCN,
+  ...wechatZhCN,
+  'nav.label': '导航',
+  'nav.queue': '工单队列',
+  'nav.followUps': '回访任务',
+  'nav.reports': '报表',
+  'nav.wechat': '微信设置',
   'app.name': 'MemberDesk',
   'app.title': 'MemberDesk 坐席工作台',
 

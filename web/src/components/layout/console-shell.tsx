@@ -1,5 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useTicketRoute } from '../../hooks/use-hash-route';
+import { useTicketRoute, useView } from '../../hooks/use-hash-route';
+import { WechatPage } from '../admin/wechat-page';
+import { FollowUpsPage } from '../follow-ups/follow-ups-page';
+import { ReportsPage } from '../reports/reports-page';
 import { useQueue } from '../../hooks/use-queue';
 import { useShortcuts } from '../../hooks/use-shortcuts';
 import { useI18n } from '../../i18n/i18n';
@@ -21,6 +24,7 @@ export function ConsoleShell() {
   const { me, realtime } = useConsole();
   const { toast } = useNotices();
   const { ticketId, openTicket } = useTicketRoute();
+  const view = useView();
   const [filters, setFilters] = useState<QueueFilters>(loadFilters);
   const queue = useQueue(filters, me.id, realtime, ticketId);
   const [help, setHelp] = useState(false);
@@ -66,6 +70,9 @@ export function ConsoleShell() {
   return (
     <div className={`console${ticketId !== null ? ' console--ticket' : ''}`}>
       <TopBar onOpenTicket={open} onLogCall={() => setLoggingCall(true)} onHelp={() => setHelp(true)} />
+      {view === 'reports' ? <main className="page" data-testid="reports-page"><ReportsPage /></main>
+        : view === 'follow-ups' ? <main className="page" data-testid="follow-ups-page"><FollowUpsPage onOpenTicket={open} /></main>
+        : view === 'wechat' ? <main className="page" data-testid="wechat-page"><WechatPage /></main> : (
       <main className="workspace">
         <QueuePanel queue={queue} filters={filters} onFilters={setFilters} selectedId={ticketId} onOpen={open} />
         {ticketId !== null ? (
@@ -81,6 +88,7 @@ export function ConsoleShell() {
           </section>
         )}
       </main>
+      )}
       <Toasts onOpenTicket={open} />
       {help && <ShortcutHelp onClose={() => setHelp(false)} />}
       {loggingCall && <CallLogDialog onClose={() => setLoggingCall(false)} onLogged={callLogged} />}

@@ -1,0 +1,38 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;
+export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
+
+/** Why a follow-up exists: an unhappy survey answer, an agent's own, or a rule (the follow-up issue). */
+export const FOLLOW_UP_REASONS = ['low_rating', 'manual', 'rule'] as const;
+export type FollowUpReason = (typeof FOLLOW_UP_REASONS)[number];
+
+/**
+ * A follow-up task on a ticket for its department (a return visit, 回访): open until someone records
+ * that it was done, whatever happens to the ticket meanwhile.
+ */
+@Entity('follow_up')
+@Index('IDX_follow_up_department', ['departmentId', 'status', 'dueAt'])
+@Index('IDX_follow_up_ticket', ['ticketId'])
+@Index('IDX_follow_up_survey', ['surveyId'], { unique: true })
+export class FollowUp {
+  @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
+  @Column({ type: 'integer' }) ticketId: number;
+  @Column({ type: 'integer' }) departmentId: number;
+  @Column({ type: 'integer', nullable: true }) assigneeId: number | null;
+  @Column({ type: 'varchar', length: 20 }) reason: FollowUpReason;
+  /** The survey answer that opened it (at most one follow-up per survey). */
+  @Column({ type: 'integer', nullable: true }) surveyId: number | null;
+  @Column({ type: 'varchar', length: 12 }) status: FollowUpStatus;
+  /** How to reach the member: call | email | wechat; null: the agent decides. */
+  @Column({ type: 'varchar', length: 10, nullable: true }) channel: string | null;
+  @Column({ type: 'text', nullable: true }) script: string | null;
+  @Column({ type: 'datetime', precision: 3 }) dueAt: Date;
+  @Column({ type: 'integer', default: 0 }) attempts: number;
+  @Column({ type: 'varchar', length: 20, nullable: true }) outcome: string | null;
+  @Column({ type: 'text', nullable: true }) note: string | null;
+  @Column({ type: 'integer', nullable: true }) createdBy: number | null;
+  @Column({ type: 'datetime', precision: 3 }) createdAt: Date;
+  @Column({ type: 'datetime', precision: 3, nullable: true }) doneAt: Date | null;
+  @Column({ type: 'integer', nullable: true }) doneBy: number | null;
+}
