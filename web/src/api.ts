@@ -49,7 +49,7 @@ export function queryString(query: Query | undefined): string {
   return s ? `?${s}` : '';
 }
 
-async function request<T>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
+export async function request<T>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...o.headers };
   if (token) headers.authorization = `Bearer ${token}`;
   if (o.body !== undefined) headers['content-type'] = 'application/json';
