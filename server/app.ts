@@ -17,11 +17,13 @@ import { triageRoutes } from './http/routes/triage.routes.js';
 import { emailRoutes } from './http/routes/email.routes.js';
 import { wechatOfficialRoutes } from './http/routes/wechat.routes.js';
 import { ticketRoutes } from './http/routes/ticket.routes.js';
+import { reportRoutes } from './http/routes/report.routes.js';
 import { securityHeaders } from './http/security-headers.js';
 import { slaAckPage } from './http/sla-ack.page.js';
 import { createSlackInteractions } from './notify/slack/slack-interactions.js';
 import type { Services } from './services.js';
 import { widgetRoutes } from '../channels/webchat/widget.routes.js';
+import { surveyRoutes } from './http/routes/survey.routes.js';
 import { wechatBotRoutes } from './http/routes/wechat-bot.routes.js';
 import type { WechatBot } from '../channels/wechat/bot/wechat-bot.js';
 
@@ -86,7 +88,9 @@ export function createApp(s: Services, o: AppOptions = {}): Express {
   auditRoutes(api, auth, s);
   slaRoutes(api, auth, s);
   triageRoutes(api, auth, s);
+  reportRoutes(api, auth, s);
   wechatBotRoutes(api, auth, s, o.wechatBot ?? null);
+  surveyRoutes(api, auth, s);
   defineRoute(api, auth, { method: 'get', path: '/openapi.json', tag: 'meta', public: true, summary: 'This document.' },
     () => openApiDocument(VERSION));
   api.use(notFoundHandler);
@@ -105,6 +109,12 @@ export function createApp(s: Services, o: AppOptions = {}): Express {
 
   // The chat widget is embedded on other sites: its script is served with cross-origin headers.
   app.use(widgetRoutes());
+  // The member's survey page (a separate bundle): one page for every link; it reads the token from its path.
+  app.get('/survey/:token', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.sendFile(path.join(webDir, 'survey.html'), (err) => { if (err) next(); });
+  });
   app.use(express.static(webDir, {
     index: 'index.html',
     // Vite names assets by content hash: cache them for good, and always revalidate the page that names them.

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { ConfigError } from './errors.js';
+import { DEFAULT_SURVEY_SETTINGS, type SurveySettings } from './surveys/survey-settings.js';
 
 /** Everything the process reads from its environment, validated once at boot. */
 export interface Config {
@@ -59,6 +60,8 @@ export interface Config {
   wechatyName: string | null;
   /** Group chats (room ids) whose messages become tickets; every other group is ignored. */
   wechatyGroupIds: string[];
+  /** Satisfaction surveys (docs/surveys.md). */
+  surveys: SurveySettings;
 }
 
 /** One origin, spaces around it allowed: scheme and host (and port), no path, no trailing slash. */
@@ -104,6 +107,11 @@ const envSchema = {
     WECHATY_PUPPET_SERVICE_TOKEN: { type: 'string', minLength: 8 },
     WECHATY_NAME: { type: 'string', pattern: '^[\\w.-]{1,64}$' },
     WECHATY_GROUP_IDS: { type: 'string', pattern: '^\\s*[^\\s,]+\\s*(,\\s*[^\\s,]+\\s*)*$' },
+    MEMBERDESK_SURVEY_DELAY_MINUTES: { type: 'string', pattern: '^[0-9]{1,5}$' },
+    MEMBERDESK_SURVEY_EXPIRY_DAYS: { type: 'string', pattern: '^([1-9]|[1-8][0-9]|90)$' },
+    MEMBERDESK_SURVEY_REMINDER_HOURS: { type: 'string', pattern: '^[0-9]{1,4}$' },
+    MEMBERDESK_SURVEY_LOW_RATING: { type: 'string', enum: ['0', '1', '2', '3', '4'] },
+    MEMBERDESK_FOLLOW_UP_DUE_HOURS: { type: 'string', pattern: '^[1-9][0-9]{0,3}$' },
   },
 } as const;
 
@@ -159,6 +167,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wechatyPuppetServiceToken: present.WECHATY_PUPPET_SERVICE_TOKEN ?? null,
     wechatyName: present.WECHATY_NAME ?? null,
     wechatyGroupIds: present.WECHATY_GROUP_IDS?.split(',').map((g) => g.trim()) ?? [],
+    surveys: {
+      delayMinutes: Number(present.MEMBERDESK_SURVEY_DELAY_MINUTES ?? DEFAULT_SURVEY_SETTINGS.delayMinutes),
+      expiryDays: Number(present.MEMBERDESK_SURVEY_EXPIRY_DAYS ?? DEFAULT_SURVEY_SETTINGS.expiryDays),
+      reminderHours: Number(present.MEMBERDESK_SURVEY_REMINDER_HOURS ?? DEFAULT_SURVEY_SETTINGS.reminderHours),
+      lowRatingMax: Number(present.MEMBERDESK_SURVEY_LOW_RATING ?? DEFAULT_SURVEY_SETTINGS.lowRatingMax),
+      followUpDueHours: Number(present.MEMBERDESK_FOLLOW_UP_DUE_HOURS ?? DEFAULT_SURVEY_SETTINGS.followUpDueHours),
+    },
   };
 }
 

@@ -41,7 +41,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
   const outbound = smtpOutbound(config);
   const services = buildServices({
     db, vault, channels: configuredChannels(vault, outbound), notifiers: configuredNotifiers(config, outbound), publicUrl: config.publicUrl, clock: opts.clock ?? systemClock, log,
-    tokenTtlMinutes: config.tokenTtlMinutes, deliveryPollMs: config.deliveryPollMs, maskNames: config.maskNames, dataDir: config.dataDir, fileStore: config.fileStore,
+    tokenTtlMinutes: config.tokenTtlMinutes, deliveryPollMs: config.deliveryPollMs, maskNames: config.maskNames, dataDir: config.dataDir, fileStore: config.fileStore, surveys: config.surveys,
   });
   await bootstrap(services, { adminEmail: config.adminEmail, adminPassword: config.adminPassword, print }, log);
   if (config.demo && (await seedDemo(services, log))) {
@@ -67,6 +67,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
   services.notifications.start();
   // Also fires, at once, whatever fell due while no server was running.
   services.slaScheduler.start();
+  services.surveyWorker.start();
   const retention = startRetention(services, config.retentionMonths, log);
   const imap = startImapPollers(services, log, { intervalMs: config.imapPollMs });
   // Inbound SMTP (MEMBERDESK_SMTP_LISTEN); off unless configured.
@@ -84,6 +85,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
       await smtp?.stop();
       await services.delivery.stop();
       await services.slaScheduler.stop();
+      await services.surveyWorker.stop();
       await services.notifications.stop();
       outbound?.transport.close();
       await counters.close();

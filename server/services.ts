@@ -34,6 +34,11 @@ import { SlaAdminService } from '../sla/sla-admin.service.js';
 import { NotificationWorker } from './notify/notification.worker.js';
 import type { Notifier } from './notify/notification.js';
 import { ChangeFeed } from './change-feed.js';
+import { FollowUps } from './follow-ups/follow-up.service.js';
+import { SurveyLinks } from './surveys/survey-link.js';
+import { DEFAULT_SURVEY_SETTINGS, type SurveySettings } from './surveys/survey-settings.js';
+import { SurveyService } from './surveys/survey.service.js';
+import { SurveyWorker } from './surveys/survey.worker.js';
 
 export interface Services {
   db: Database;
@@ -69,6 +74,11 @@ export interface Services {
   assigner: Assigner;
   /** Committed ticket changes and SLA alerts, for the realtime gateway. */
   feed: ChangeFeed;
+  /** Satisfaction surveys on solve (server/surveys) and the worker that sends, reminds and expires them. */
+  surveys: SurveyService;
+  surveyWorker: SurveyWorker;
+  /** Follow-up tasks (回访) opened by low ratings. */
+  followUps: FollowUps;
 }
 
 export interface ServiceOptions {
@@ -92,6 +102,8 @@ export interface ServiceOptions {
   publicUrl?: string;
   /** Senders of staff notifications (Slack, email); alerts are written only for the channels given here. */
   notifiers?: Notifier[];
+  /** Survey timing and the low-rating threshold (defaults: at once, 7 days, one reminder after 48 h, 1–2 is low). */
+  surveys?: Partial<SurveySettings>;
 }
 
 /** How long each process keeps SLA policies, calendars and contacts before reading them again. */
@@ -159,6 +171,19 @@ export function buildServices(o: ServiceOptions): Services {
     setTimeout(recompute, SLA_CONFIG_TTL_MS + 1_000).unref();
   };
 
+  const followUps = new FollowUps({
+    db: o.db, tickets: () => tickets, notifyChannels: () => notifyChannels, ticketUrl: (id) => `${publicUrl}/#/tickets/${id}`,
+  });
+  // Assigned once the ticket service it needs exists; the ticket service's hooks only run later, on changes.
+  let surveys: SurveyService | null = null;
+  let surveyWorker: SurveyWorker | null = null;
+  /** After a committed change: wake the survey worker for a step it wrote, send the notifications a low rating wrote. */
+  const afterSurveyChange = (): void => {
+    const at = surveys?.takeEarliestCheck();
+    if (at) surveyWorker?.wakeIn(at.getTime() - o.clock.now().getTime());
+    if (followUps.takeNotificationsWritten()) notifications.kick();
+  };
+
   const mailboxes = new MailboxService(o.db, o.vault);
   const triage = new TriageService({ db: o.db, log: o.log });
   const assigner = new Assigner();
@@ -166,15 +191,25 @@ export function buildServices(o: ServiceOptions): Services {
     db: o.db, members, clock: o.clock, triager: o.triager ?? triage, assigner,
     onLabelsCorrected: () => { void triage.syncModel(true); },
     sendsText: (c) => channels.get(c)?.describe().sendsText ?? false,
-    onEvents: (sql, ticketId, events, now) => sla.onTicketEvents(sql, ticketId, events, now),
+    onEvents: async (sql, ticketId, events, now) => {
+      await sla.onTicketEvents(sql, ticketId, events, now);
+      await surveys!.onTicketEvents(sql, ticketId, events, now);
+    },
+    claimReply: (sql, c) => surveys!.claimReply(sql, c),
     afterCommit: (n) => {
       if (n.deliveries > 0) delivery.kick();
       feed.publish({ kind: 'tickets', notice: n });
       afterSlaChange();
+      afterSurveyChange();
     },
   });
+  surveys = new SurveyService({
+    db: o.db, clock: o.clock, log: o.log, tickets, followUps, settings: { ...DEFAULT_SURVEY_SETTINGS, ...o.surveys },
+    links: new SurveyLinks(o.vault.subKey('survey-link'), publicUrl),
+  });
+  surveyWorker = new SurveyWorker({ surveys, log: o.log });
   return {
-    triage, triageAdmin: new TriageAdminService(o.db, triage), assigner, feed,
+    triage, triageAdmin: new TriageAdminService(o.db, triage), assigner, feed, surveys, surveyWorker, followUps,
     presence: new PresenceService({ db: o.db, clock: o.clock, tickets, log: o.log }),
     files, slaConfig, sla, slaScheduler, notifications, ackLinks,
     slaAdmin: new SlaAdminService({ db: o.db, config: slaConfig, onChange: afterAdminChange }),

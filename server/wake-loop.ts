@@ -17,6 +17,8 @@ export interface WakeLoopOptions {
  * until the next pass is due, can be woken earlier, runs one pass at a time, and stop() waits for
  * a running pass. Its timer never keeps the process alive.
  */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export class WakeLoop {
   private armed: NodeJS.Timeout | null = null;
   /** Wall time the timer is set for; null when none is armed (a pass is running, idle or stopped). */
@@ -71,7 +73,8 @@ export class WakeLoop {
   private arm(at: number): void {
     if (this.armed) clearTimeout(this.armed);
     this.armedAt = at;
-    this.armed = setTimeout(() => this.fire(), Math.max(0, at - Date.now()));
+    // setTimeout fires at once for delays past 2^31-1 ms (~24.8 days): arm for at most that, the pass re-arms.
+    this.armed = setTimeout(() => this.fire(), Math.min(MAX_TIMER_MS, Math.max(0, at - Date.now())));
     this.armed.unref();
   }
 

@@ -9,9 +9,13 @@ const outDir = path.join(root, 'dist');
 
 /**
  * web/dist is shared with the chat widget's build (widget.js, widget-demo.html), so it is not emptied:
- * only the console's previous output goes, or hashed bundles would pile up build after build.
+ * only this build's previous output goes (the console's and the survey page's files), or hashed
+ * bundles would pile up build after build.
  */
-function removePreviousConsoleBuild(): Plugin {
+const OWN_PREFIXES = ['console-', 'survey-'];
+const OWN_PAGES = ['index.html', 'survey.html'];
+
+function removePreviousBuild(): Plugin {
   return {
     name: 'memberdesk-console-clean',
     apply: 'build',
@@ -19,19 +23,37 @@ function removePreviousConsoleBuild(): Plugin {
       const assets = path.join(outDir, 'assets');
       const old = await readdir(assets).catch(() => [] as string[]);
       await Promise.all([
-        ...old.filter((f) => f.startsWith('console-')).map((f) => rm(path.join(assets, f), { force: true })),
-        rm(path.join(outDir, 'index.html'), { force: true }),
+        ...old.filter((f) => OWN_PREFIXES.some((p) => f.startsWith(p))).map((f) => rm(path.join(assets, f), { force: true })),
+        ...OWN_PAGES.map((f) => rm(path.join(outDir, f), { force: true })),
       ]);
     },
   };
 }
+
+/** The dev server answers /survey/<token> with the survey page, as the real server does. */
+function surveyDevRoute(): Plugin {
+  return {
+    name: 'memberdesk-survey-dev-route',
+    apply: 'serve',
+    configureServer(server) {
+      server.middlewares.use((req, _res, next) => {
+        if (req.url && /^\/survey\/[^/?#]+/.test(req.url)) req.url = '/survey.html';
+        next();
+      });
+    },
+  };
+}
+
+/** The survey page's own files are named survey-*, the console's (and what both share) console-*. */
+const isSurveyAsset = (a: { originalFileNames: readonly string[] }) =>
+  a.originalFileNames.some((f) => /(^|[\\/])survey\.html$|[\\/]src[\\/]survey[\\/]/.test(f));
 
 export default defineConfig({
   root,
   base: '/',
   logLevel: 'warn',
   publicDir: false,
-  plugins: [removePreviousConsoleBuild()],
+  plugins: [removePreviousBuild(), surveyDevRoute()],
   // Vite 8's own oxc transform compiles JSX: no React plugin needed (no fast refresh, which a build does not use).
   oxc: { jsx: { runtime: 'automatic' } },
   build: {
@@ -42,10 +64,12 @@ export default defineConfig({
     chunkSizeWarningLimit: 800,
     modulePreload: { polyfill: false },
     rolldownOptions: {
+      // The agent console, and the member survey page (served for GET /survey/<token>).
+      input: { index: path.join(root, 'index.html'), survey: path.join(root, 'survey.html') },
       output: {
-        entryFileNames: 'assets/console-[hash].js',
+        entryFileNames: (chunk) => (chunk.name === 'survey' ? 'assets/survey-[hash].js' : 'assets/console-[hash].js'),
         chunkFileNames: 'assets/console-[name]-[hash].js',
-        assetFileNames: 'assets/console-[hash][extname]',
+        assetFileNames: (asset) => (isSurveyAsset(asset) ? 'assets/survey-[hash][extname]' : 'assets/console-[hash][extname]'),
       },
     },
   },

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ValidateFunction } from 'ajv';
 import type { Server as SocketServer, Socket } from 'socket.io';
-import { AppError, UnprocessableError, ValidationError } from '../../server/errors.js';
+import { AppError, NotFoundError, UnprocessableError, ValidationError } from '../../server/errors.js';
 import type { Config } from '../../server/config.js';
 import type { CounterStore } from '../../server/http/rate-limit.js';
 import type { Logger } from '../../server/logger.js';
@@ -15,8 +15,8 @@ import {
 } from './chat-identity.js';
 import { CHAT_NAMESPACE, ticketRoom, visitorRoom } from './chat-rooms.js';
 import {
-  describeErrors, validateAuth, validateMessage, validatePrechat, validateTranscript, validateTyping,
-  type ChatMessageIn, type ChatPrechatIn, type ChatTranscriptIn, type ChatTypingIn,
+  describeErrors, validateAuth, validateMessage, validatePrechat, validateSurvey, validateTranscript, validateTyping,
+  type ChatMessageIn, type ChatPrechatIn, type ChatSurveyIn, type ChatTranscriptIn, type ChatTypingIn,
 } from './chat.schemas.js';
 import { ChatStore } from './chat.store.js';
 import { chatLocale, isTimeZone, transcriptNote, type ChatLocale } from './chat-texts.js';
@@ -181,6 +181,7 @@ export function attachChat(io: SocketServer, deps: ChatOptions & { services: Ser
     on(socket, 'chat:typing', validateTyping, (p) => typing(socket, p));
     on(socket, 'chat:prechat', validatePrechat, (p) => prechat(socket, p));
     on(socket, 'chat:transcript', validateTranscript, (p) => transcript(socket, p));
+    on(socket, 'chat:survey', validateSurvey, (p) => survey(socket, p));
     socket.on('disconnect', () => {
       if (d.typing && d.ticketId !== null) io.of('/agents').to(agentTicketRoom(d.ticketId)).emit('member:typing', { ticketId: d.ticketId, typing: false });
     });
@@ -192,7 +193,7 @@ export function attachChat(io: SocketServer, deps: ChatOptions & { services: Ser
     try {
       const ticket = d.ticketId === null ? null : await store.ticket(d.ticketId);
       const [history, agentsOnline] = await Promise.all([
-        ticket ? store.history(ticket.id) : Promise.resolve([]),
+        ticket ? store.history(ticket.id) : d.memberId !== null ? store.pendingSurvey(d.memberId, s.clock.now()).then((p) => (p ? [p] : [])) : Promise.resolve([]),
         store.agentsOnline(ticket?.departmentId ?? null),
       ]);
       socket.emit('chat:hello', {
@@ -288,6 +289,16 @@ export function attachChat(io: SocketServer, deps: ChatOptions & { services: Ser
       meta: { transcript: true, locale: d.locale, ...(d.timeZone ? { timeZone: d.timeZone } : {}), ...(to ? { to } : {}) },
     });
     return {};
+  }
+
+  /** The visitor's answer to a survey prompt shown in the widget: theirs only (another member's survey id is "not found"). */
+  async function survey(socket: ChatSocket, p: ChatSurveyIn): Promise<Record<string, unknown>> {
+    const d = socket.data;
+    const memberId = d.memberId ?? (await s.members.findByIdentity('webchat', d.identity.value))?.id ?? null;
+    if (memberId === null) throw new NotFoundError('survey', 'SURVEY_NOT_FOUND');
+    const answer = await s.surveys.answerFromWidget(memberId, p.surveyId, { rating: p.rating, comment: p.comment ?? null });
+    nsp.to(visitorRoom(memberId)).emit('chat:survey', { surveyId: p.surveyId, status: 'answered', rating: answer.rating });
+    return { rating: answer.rating };
   }
 
   /**

@@ -11,6 +11,7 @@ export interface ChatMessageIn { text: string; clientId: string }
 export interface ChatTypingIn { typing: boolean }
 export interface ChatPrechatIn { name?: string; email?: string }
 export interface ChatTranscriptIn { email?: string }
+export interface ChatSurveyIn { surveyId: number; rating: number; comment?: string }
 
 const ajv = new Ajv({ allErrors: true });
 
@@ -52,11 +53,20 @@ const transcriptSchema: JSONSchemaType<ChatTranscriptIn> = {
   type: 'object', additionalProperties: false, properties: { email: { type: 'string', maxLength: 254, nullable: true } },
 };
 
+const surveySchema: JSONSchemaType<ChatSurveyIn> = {
+  type: 'object', additionalProperties: false, required: ['surveyId', 'rating'],
+  properties: {
+    surveyId: { type: 'integer', minimum: 1 }, rating: { type: 'integer', minimum: 1, maximum: 5 },
+    comment: { type: 'string', maxLength: 2000, nullable: true },
+  },
+};
+
 export const validateAuth = ajv.compile(authSchema) as ValidateFunction<ChatAuth>;
 export const validateMessage = ajv.compile(messageSchema);
 export const validateTyping = ajv.compile(typingSchema);
 export const validatePrechat = ajv.compile(prechatSchema);
 export const validateTranscript = ajv.compile(transcriptSchema);
+export const validateSurvey = ajv.compile(surveySchema);
 
 /** "text is required; clientId must match …": for the `message` of a VALIDATION_FAILED answer. */
 export function describeErrors(v: ValidateFunction): string {

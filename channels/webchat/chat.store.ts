@@ -1,6 +1,6 @@
 import { In, type EntityManager } from 'typeorm';
 import type { Database } from '../../server/db/database.js';
-import { Agent, AgentDepartment, Member, MemberIdentity, Message, Ticket } from '../../server/db/entities/index.js';
+import { Agent, AgentDepartment, Member, MemberIdentity, Message, Survey, Ticket } from '../../server/db/entities/index.js';
 import { identityAad } from '../../server/members/identity.js';
 import type { PiiVault } from '../../server/security/pii-vault.js';
 import { THREADABLE } from '../../server/tickets/status.js';
@@ -14,6 +14,8 @@ export interface ChatMessageView {
   createdAt: string;
   /** Names of files an agent attached (the files themselves stay in the console). */
   attachments?: string[];
+  /** A satisfaction survey prompt: the widget shows 1–5 stars under it until it is answered (docs/surveys.md). */
+  survey?: { id: number; status: string; rating: number | null };
 }
 
 export interface ChatTicket { id: number; number: string; memberId: number; departmentId: number; language: string | null; firstResponseDueAt: Date | null }
@@ -51,7 +53,7 @@ export class ChatStore {
     return this.db.read(async (m) => {
       const rows = (await m.find(Message, { where: { ticketId, visibility: 'public' }, order: { id: 'DESC' }, take: limit * 2 }))
         .filter(shownToMember).slice(0, limit).reverse();
-      return this.views(rows, await agentNames(m, rows));
+      return this.views(rows, await agentNames(m, rows), await surveyStates(m, rows));
     });
   }
 
@@ -60,7 +62,23 @@ export class ChatStore {
     return this.db.read(async (m) => {
       const row = await m.findOneBy(Message, { id: messageId });
       if (!row || !shownToMember(row)) return null;
-      return this.views([row], await agentNames(m, [row]))[0] ?? null;
+      return this.views([row], await agentNames(m, [row]), await surveyStates(m, [row]))[0] ?? null;
+    });
+  }
+
+  /**
+   * The prompt of the member's unanswered web-chat survey, when their conversation is solved (no open ticket to show):
+   * a visitor who reloads the page before rating still sees the stars.
+   */
+  async pendingSurvey(memberId: number, now: Date): Promise<ChatMessageView | null> {
+    return this.db.read(async (m) => {
+      const survey = await m.createQueryBuilder(Survey, 's').where("s.memberId = :memberId AND s.channel = 'webchat' AND s.status = 'sent' AND s.expiresAt > :now", { memberId, now })
+        .orderBy('s.id', 'DESC').getOne();
+      if (!survey) return null;
+      const prompts = (await m.find(Message, { where: { ticketId: survey.ticketId, authorType: 'system', channel: 'webchat' }, order: { id: 'DESC' }, take: 20 }))
+        .filter((r) => surveyOf(r) === survey.id);
+      const latest = prompts[0];
+      return latest ? this.views([latest], new Map(), new Map([[survey.id, { status: survey.status, rating: survey.rating }]]))[0] ?? null : null;
     });
   }
 
@@ -113,16 +131,32 @@ export class ChatStore {
     });
   }
 
-  private views(rows: Message[], names: Map<number, string>): ChatMessageView[] {
+  private views(rows: Message[], names: Map<number, string>, surveys = new Map<number, { status: string; rating: number | null }>()): ChatMessageView[] {
     return rows.map((r) => {
+      const surveyId = surveyOf(r);
+      const survey = surveyId !== null ? surveys.get(surveyId) : undefined;
       const author = r.direction === 'inbound' ? 'member' : r.authorType === 'agent' ? 'agent' : 'system';
       const agentName = author === 'agent' && r.authorAgentId !== null ? names.get(r.authorAgentId) : undefined;
       return {
         id: r.id, author, ...(agentName ? { agentName } : {}), text: r.text, createdAt: r.createdAt.toISOString(),
         ...(r.attachments?.length ? { attachments: r.attachments.map((a) => a.name) } : {}),
+        ...(survey && surveyId !== null ? { survey: { id: surveyId, ...survey } } : {}),
       };
     });
   }
+}
+
+function surveyOf(r: Message): number | null {
+  const id = (r.meta?.['survey'] as { id?: unknown } | undefined)?.id;
+  return typeof id === 'number' ? id : null;
+}
+
+/** Where each survey prompt among the rows stands now (answered prompts show their rating, not stars). */
+async function surveyStates(m: EntityManager, rows: Message[]): Promise<Map<number, { status: string; rating: number | null }>> {
+  const ids = [...new Set(rows.map(surveyOf).filter((id): id is number => id !== null))];
+  if (!ids.length) return new Map();
+  const found = await m.find(Survey, { where: { id: In(ids) }, select: { id: true, status: true, rating: true } });
+  return new Map(found.map((s) => [s.id, { status: s.status, rating: s.rating }]));
 }
 
 async function agentNames(m: EntityManager, rows: Message[]): Promise<Map<number, string>> {

@@ -76,6 +76,7 @@ function headline(p: NotificationPayload): Bilingual {
   const metric = metricOf(p);
   switch (p.kind) {
     case 'ticket.urgent': return { en: 'Urgent ticket', zh: '紧急工单' };
+    case 'survey.low_rating': return { en: `Member rated ${p.rating}/5: follow-up due`, zh: `会员评分 ${p.rating}/5，需回访` };
     case 'sla.escalated': return { en: `Escalated to level ${p.level}: ${metric.en}`, zh: `已升级至第 ${p.level} 级：${metric.zh}` };
     case 'sla.breached': return { en: `SLA breached: ${metric.en}`, zh: metric.zh };
   }
@@ -87,6 +88,7 @@ function sentence(p: NotificationPayload): Bilingual {
   const n = p.ticketNumber;
   switch (p.kind) {
     case 'ticket.urgent': return { en: `ticket ${n} is urgent.`, zh: `工单 ${n} 为紧急工单。` };
+    case 'survey.low_rating': return { en: `the member rated ticket ${n} ${p.rating} out of 5, and a follow-up call is due.`, zh: `会员对工单 ${n} 的服务评分为 ${p.rating}/5，需要回访。` };
     case 'sla.escalated': return { en: `ticket ${n} has been escalated to you (level ${p.level}): ${metric.en}.`, zh: `工单 ${n} 已升级至您（第 ${p.level} 级）：${metric.zh}。` };
     case 'sla.breached': return { en: `ticket ${n} has breached its SLA: ${metric.en}.`, zh: `工单 ${n} 已超出 SLA：${metric.zh}。` };
   }

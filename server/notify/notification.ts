@@ -1,10 +1,14 @@
 /**
- * What staff are told about an SLA alert (Slack message, email). Carries no member contact data:
- * only the ticket's number, subject and department, and links into the console.
+ * What staff are told about an SLA alert or an unhappy member (Slack message, email). Carries no member
+ * contact data: only the ticket's number, subject and department, and links into the console.
  */
 export interface NotificationPayload {
-  kind: 'sla.breached' | 'sla.escalated' | 'ticket.urgent';
+  /** `survey.low_rating`: a member rated the service low; a follow-up (回访) is due at `dueAt`. */
+  kind: 'sla.breached' | 'sla.escalated' | 'ticket.urgent' | 'survey.low_rating';
+  /** The SLA alert; 0 for a low rating (nothing to acknowledge: the follow-up is done in the console). */
   alertId: number;
+  /** The rating, for `survey.low_rating`. */
+  rating?: number;
   ticketId: number;
   ticketNumber: string;
   subject: string;

@@ -49,6 +49,8 @@ export function changeNotices(change: TicketChange, t: NoticeTicket, at: Date): 
   for (const e of change.events) {
     const to = e.type === 'assignee.changed' ? e.data.to : null;
     if (typeof to === 'number' && !(change.actor.type === 'agent' && change.actor.id === to)) out.push({ rooms: [agentRoom(to)], notice: { kind: 'assigned', ...base } });
+    // An unhappy member: the whole department (its supervisors among them) sees the follow-up it must do.
+    if (e.type === 'followup.created' && e.data.reason === 'low_rating') out.push({ rooms: ticketAudience(t), notice: { kind: 'follow_up', ...base, rating: Number(e.data.rating) } });
   }
   return out;
 }

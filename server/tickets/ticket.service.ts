@@ -59,6 +59,30 @@ export interface TicketServiceDeps {
   onEvents?: (sql: SqlSession, ticketId: number, events: PendingEvent[], now: Date) => Promise<void>;
   /** Called after every committed change: realtime, delivery workers and notifications hang off it. */
   afterCommit?: (notice: CommitNotice) => void;
+  /**
+   * Asked first, for each new member message, inside the ingest transaction: a message that answers
+   * something we asked (a survey prompt's "5") is claimed there and never threads, reopens or opens a ticket.
+   */
+  claimReply?: (sql: SqlSession, c: { memberId: number; msg: InboundMessage; now: Date }) => Promise<ClaimedReply | null>;
+}
+
+/** A member message claimed by `claimReply`: stored on `ticketId`, with the claimer's events. */
+export interface ClaimedReply {
+  ticketId: number;
+  events: PendingEvent[];
+  meta: Record<string, unknown>;
+  /** An automatic answer on the message's channel ("thank you for your rating"). */
+  ack?: string;
+}
+
+/** What a system change's function gets: the locked ticket, its events to add, and a way to post an automatic message. */
+export interface SystemChangeContext {
+  sql: SqlSession;
+  ticket: ThreadTicket;
+  events: PendingEvent[];
+  now: Date;
+  /** A public outbound message no agent wrote, sent on `channel` through a delivery row (no SLA clock stops). */
+  post(input: { channel: Channel; text: string; meta: Record<string, unknown> }): Promise<number>;
 }
 
 export interface Actor { type: AuthorType; id: number | null }
@@ -95,6 +119,11 @@ export class TicketService {
       if (seen) return { ticketId: seen.ticketId, messageId: seen.id, ticketNumber: seen.number, created: false, duplicate: true };
       const { member, created: newMember } = await this.deps.members.resolveOrCreate(sql, msg.from);
       const now = this.deps.clock.now();
+      const claimed = newMember || !this.deps.claimReply ? null : await this.deps.claimReply(sql, { memberId: member.id, msg, now });
+      if (claimed) {
+        if (claimed.ack) deliveries = 1;
+        return this.storeClaimed(sql, claimed, member.id, msg, now, (c) => { changes = c; });
+      }
       // A member created just now has no ticket to continue.
       const [sender] = this.deps.members.contactKeys([msg.from]);
       const thread = newMember && msg.threadTicketId === undefined ? { ticket: null, followUpOf: null } : await this.findThread(store, member.id, sender?.blindIndex ?? null, msg, now);
@@ -294,25 +323,75 @@ export class TicketService {
    * No agent responded, so no SLA clock stops (`automatic`).
    */
   async addAutomaticMessage(ticketId: number, memberId: number, input: { channel: Channel; text: string; meta: Record<string, unknown>; event: string }): Promise<{ messageId: number }> {
-    const now = this.deps.clock.now();
-    const actor = { type: 'member' as const, id: memberId };
+    return this.systemChange(ticketId, { type: 'member', id: memberId }, async (c) => {
+      if (c.ticket.memberId !== memberId) throw new NotFoundError('ticket');
+      const messageId = await c.post(input);
+      c.events.push({ type: input.event, data: { messageId, channel: input.channel, automatic: true } });
+      return { messageId };
+    });
+  }
+
+  /**
+   * A change no agent made (a survey sent, answered or expired; a transcript): `fn` runs with the ticket
+   * locked, in one transaction with the events it adds, the SLA hook and the deliveries of what it posts;
+   * consoles hear of it after commit like of every change.
+   */
+  async systemChange<T>(ticketId: number, actor: Actor, fn: (c: SystemChangeContext) => Promise<T>): Promise<T> {
     let changes: TicketChange[] = [];
-    const messageId = await this.db.sqlTx(async (sql) => {
+    let deliveries = 0;
+    const result = await this.db.sqlTx(async (sql) => {
+      changes = [];
+      deliveries = 0;
       const store = new TicketStore(sql);
       const ticket = await store.lockTicket(ticketId);
-      if (!ticket || ticket.memberId !== memberId) throw new NotFoundError('ticket');
-      const id = await store.insertMessage({
-        ticketId, direction: 'outbound', visibility: 'public', channel: input.channel, authorType: 'system', text: input.text, html: null,
-        externalId: null, createdAt: now, deliveryState: 'pending', meta: { ...input.meta, automatic: true },
+      if (!ticket) throw new NotFoundError('ticket');
+      const now = this.deps.clock.now();
+      const events: PendingEvent[] = [];
+      const out = await fn({
+        sql, ticket, events, now,
+        post: async (input) => {
+          const id = await store.insertMessage({
+            ticketId, direction: 'outbound', visibility: 'public', channel: input.channel, authorType: 'system', text: input.text, html: null,
+            externalId: null, createdAt: now, deliveryState: 'pending', meta: { ...input.meta, automatic: true },
+          });
+          await store.insertDelivery({ channel: input.channel, ticketId }, id, now);
+          deliveries++;
+          return id;
+        },
       });
-      await store.insertDelivery({ channel: input.channel, ticketId }, id, now);
-      const events = [{ type: input.event, data: { messageId: id, channel: input.channel, automatic: true } }];
-      await this.record(sql, ticketId, actor, events, now);
-      changes = [{ ticketId, actor, events }];
-      return id;
+      if (events.length) {
+        await this.record(sql, ticketId, actor, events, now);
+        changes = [{ ticketId, actor, events }];
+      }
+      return out;
     }, { retryOnConflict: true });
-    this.notify(1, changes);
-    return { messageId };
+    if (changes.length || deliveries) this.notify(deliveries, changes);
+    return result;
+  }
+
+  /** Stores a claimed reply on the ticket it answers: kept (and deduplicated) like any message, with the claimer's events. */
+  private async storeClaimed(sql: SqlSession, claimed: ClaimedReply, memberId: number, msg: InboundMessage, now: Date, setChanges: (c: TicketChange[]) => void): Promise<IngestResult> {
+    const store = new TicketStore(sql);
+    const ticket = await store.lockTicket(claimed.ticketId);
+    if (!ticket) throw new NotFoundError('ticket');
+    const messageId = await store.insertMessage({
+      ticketId: ticket.id, direction: 'inbound', visibility: 'public', channel: msg.channel, authorType: 'member',
+      authorMemberId: memberId, text: msg.text, html: msg.html ?? null, externalId: msg.externalId, meta: { ...msg.meta, ...claimed.meta }, createdAt: msg.receivedAt,
+      attachments: msg.attachments ?? null, rfcMessageId: msg.rfcMessageId ?? null,
+    });
+    const actor = { type: 'member' as const, id: memberId };
+    const events: PendingEvent[] = claimed.events.map((e) => ({ ...e, data: { ...e.data, messageId } }));
+    if (claimed.ack) {
+      const ackId = await store.insertMessage({
+        ticketId: ticket.id, direction: 'outbound', visibility: 'public', channel: msg.channel, authorType: 'system', text: claimed.ack, html: null,
+        externalId: null, createdAt: now, deliveryState: 'pending', meta: { automatic: true, inReplyTo: messageId },
+      });
+      await store.insertDelivery({ channel: msg.channel, ticketId: ticket.id }, ackId, now);
+      events.push({ type: 'message.sent', data: { messageId: ackId, channel: msg.channel, visibility: 'public', automatic: true } });
+    }
+    await this.record(sql, ticket.id, actor, events, now);
+    setChanges([{ ticketId: ticket.id, actor, events }]);
+    return { ticketId: ticket.id, messageId, ticketNumber: ticket.number, created: false, duplicate: false };
   }
 
   async setStatus(p: Principal, ticketId: number, status: TicketStatus): Promise<void> {

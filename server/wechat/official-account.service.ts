@@ -7,19 +7,10 @@ import { isUniqueViolation } from '../db/database.js';
 import { Department, WechatOfficialAccount } from '../db/entities/index.js';
 import { AppError, AuthError, ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../errors.js';
 import type { Services } from '../services.js';
+import { SECRET_MASK, type OfficialAccountInput } from './official-account.contract.js';
 
-export interface OfficialAccountInput {
-  name?: string;
-  appId?: string;
-  appSecret?: string;
-  token?: string;
-  /** null: plaintext mode only. */
-  encodingAESKey?: string | null;
-  departmentId?: number;
-  active?: boolean;
-}
 
-export const SECRET_MASK = '********';
+export { SECRET_MASK, type OfficialAccountInput };
 
 export interface OfficialAccountView {
   id: number; name: string; appId: string;

@@ -10,7 +10,7 @@ import { Database } from '../../server/db/database.js';
 import { createDataSource } from '../../server/db/data-source.js';
 import { silentLogger } from '../../server/logger.js';
 import { Keyring, PiiVault } from '../../server/security/pii-vault.js';
-import { buildServices, type Services } from '../../server/services.js';
+import { buildServices, type ServiceOptions, type Services } from '../../server/services.js';
 import type { TestEngine } from './engines.js';
 import type { Notifier } from '../../server/notify/notification.js';
 import { MemoryCounterStore } from '../../server/http/rate-limit.js';
@@ -41,7 +41,9 @@ export type Api = (method: string, path: string, opts?: { token?: string; body?:
  * A real server on port 0 against a fresh database of the given engine, with the domain wired as
  * in production (only the clock and extra channel adapters can be swapped).
  */
-export async function startWorld(engine: TestEngine, opts: { clock?: Clock; channels?: ChannelRegistry; startDelivery?: boolean; app?: AppOptions; fileStore?: 'dir' | 'db'; notifiers?: Notifier[];
+export async function startWorld(engine: TestEngine, opts: { clock?: Clock; channels?: ChannelRegistry; startDelivery?: boolean;
+  /** Run the survey worker (default); tests driving an injected clock call services.surveys.runDue() themselves. */
+  startSurveys?: boolean; surveys?: ServiceOptions['surveys']; app?: AppOptions; fileStore?: 'dir' | 'db'; notifiers?: Notifier[];
   /** Attach socket.io (agents and chat namespaces); `redisUrl` shares rooms with other worlds on the same database. */
   realtime?: boolean | Partial<RealtimeOptions>; } = {}): Promise<TestWorld> {
   const target = await engine.fresh();
@@ -50,7 +52,7 @@ export async function startWorld(engine: TestEngine, opts: { clock?: Clock; chan
   const db = new Database(ds, target.databaseUrl ? 'mysql' : 'sqlite');
   const services = buildServices({
     db, vault: await PiiVault.open(db, new Keyring(randomBytes(32))), clock: opts.clock ?? systemClock, log: silentLogger,
-    tokenTtlMinutes: 60, deliveryPollMs: 50, channels: opts.channels, fileStore: opts.fileStore, notifiers: opts.notifiers,
+    tokenTtlMinutes: 60, deliveryPollMs: 50, channels: opts.channels, fileStore: opts.fileStore, notifiers: opts.notifiers, surveys: opts.surveys,
   });
   const app = createApp(services, opts.app);
   const server = await new Promise<Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
@@ -60,6 +62,7 @@ export async function startWorld(engine: TestEngine, opts: { clock?: Clock; chan
     ? await attachRealtime(server, services, { log: silentLogger, counters: new MemoryCounterStore(), ...(opts.realtime === true ? {} : opts.realtime) })
     : null;
   if (opts.startDelivery !== false) services.delivery.start();
+  if (opts.startSurveys !== false) services.surveyWorker.start();
 
   const deptA = (await services.departments.create({ name: 'Dept A', isDefault: true })).id;
   const deptB = (await services.departments.create({ name: 'Dept B' })).id;
@@ -92,6 +95,7 @@ export async function startWorld(engine: TestEngine, opts: { clock?: Clock; chan
       await closed;
       server.closeAllConnections?.();
       await services.delivery.stop();
+      await services.surveyWorker.stop();
       await services.slaScheduler.stop();
       await services.notifications.stop();
       await ds.destroy();

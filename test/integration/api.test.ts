@@ -80,7 +80,8 @@ for (const engine of ENGINES) {
         const writes = routeSpecs.filter((r) => r.method !== 'get' && r.body);
         expect(writes.length).to.be.greaterThan(10);
         for (const r of writes) {
-          const path = '/api' + r.path.replace(':id', String(t.ticketId)).replace(':key', 'other');
+          const path = '/api' + r.path.replace(':id', String(t.ticketId)).replace(':key', 'other').replace(':surveyId', '1')
+            .replace(':token', `1.abcdefghijkl.${'A'.repeat(43)}`);
           const res = r.bodyType
             ? await w.api(r.method.toUpperCase(), path, { token: w.admin.token, raw: '', contentType: r.bodyType })
             : await w.api(r.method.toUpperCase(), path, { token: w.admin.token, body: { unexpectedField: ['?'] } });

@@ -22,7 +22,7 @@ import { officialAccounts } from '../../server/wechat/official-account.service.j
 type Caller = Exclude<Role, never> | 'none';
 type Scope = 'own' | 'otherStore' | 'otherDept';
 
-interface Fixture { message: number; mailbox: number; mailboxAddress: string; officialAccount: number; ticket: number; member: number; agent: number; department: number; grant: number; mergeTarget: number; freshDepartment: number; calendar: number; policy: number; rule: number; category: string; n: number }
+interface Fixture { survey: number; followUp: number; message: number; mailbox: number; mailboxAddress: string; officialAccount: number; ticket: number; member: number; agent: number; department: number; grant: number; mergeTarget: number; freshDepartment: number; calendar: number; policy: number; rule: number; category: string; n: number }
 interface Case {
   /** The resource in the path: tickets and members are scoped by store and department; the rest by department; none → unscoped. */
   scoped: 'ticket' | 'member' | 'department' | 'grant' | 'agent' | 'none';
@@ -127,6 +127,14 @@ const CASES: Record<string, Case> = {
   // The head, the department's supervisors and admins: a plain agent is refused even in their own department.
   'get /departments/:id/sla': { scoped: 'department', deny: { agent: { own: 403, otherStore: 403, otherDept: 403 }, supervisor: { otherDept: 403 } } },
   // No bot in the test world: state says not configured, logout is a 409.
+  // Surveys and follow-ups: the member's link is public (an unknown token is a 400, a refusal of its own); the rest follows the ticket.
+  'get /surveys/link/:token': { scoped: 'none', path: () => '/api/surveys/link/1.abcdefghijkl.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', deny: { none: { own: 400, otherStore: 400, otherDept: 400 }, agent: { own: 400, otherStore: 400, otherDept: 400 }, supervisor: { own: 400, otherStore: 400, otherDept: 400 }, analyst: { own: 400, otherStore: 400, otherDept: 400 }, admin: { own: 400, otherStore: 400, otherDept: 400 } } },
+  'post /surveys/link/:token': { scoped: 'none', path: () => '/api/surveys/link/1.abcdefghijkl.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', body: () => ({ rating: 5 }), deny: { none: { own: 400, otherStore: 400, otherDept: 400 }, agent: { own: 400, otherStore: 400, otherDept: 400 }, supervisor: { own: 400, otherStore: 400, otherDept: 400 }, analyst: { own: 400, otherStore: 400, otherDept: 400 }, admin: { own: 400, otherStore: 400, otherDept: 400 } } },
+  'get /tickets/:id/surveys': { scoped: 'ticket', hidden: TICKET_HIDDEN },
+  'post /tickets/:id/surveys/:surveyId/answer': { scoped: 'ticket', hidden: TICKET_HIDDEN, path: (f) => `/api/tickets/${f.ticket}/surveys/${f.survey}/answer`, body: () => ({ rating: 4 }) },
+  'get /tickets/:id/follow-ups': { scoped: 'ticket', hidden: TICKET_HIDDEN },
+  'get /follow-ups': { scoped: 'none' },
+  'post /follow-ups/:id/done': { scoped: 'ticket', hidden: TICKET_HIDDEN, path: (f) => `/api/follow-ups/${f.followUp}/done`, body: () => ({ outcome: 'satisfied' }) },
   'get /channels/wechat/bot': { scoped: 'none' },
   'post /channels/wechat/bot/logout': { scoped: 'none' },
   'get /channels/wechat/official-accounts': { scoped: 'none' },
@@ -144,6 +152,10 @@ const CASES: Record<string, Case> = {
     scoped: 'none', path: (f) => `/api/channels/email/inbound?mailbox=${f.mailboxAddress}`, contentType: 'message/rfc822',
     raw: (f) => `From: member${f.n}@example.com\r\nTo: ${f.mailboxAddress}\r\nSubject: Hello ${f.n}\r\nMessage-ID: <m${f.n}@example.com>\r\n\r\nHi\r\n`,
   },
+  // Reports: supervisors, analysts and admins (agents 403 by role); a supervisor asking for another department's figures is refused.
+  'get /reports/summary': { scoped: 'department', path: (f) => `/api/reports/summary?departmentId=${f.department}`, deny: { supervisor: { otherDept: 403 } } },
+  'get /reports/trend': { scoped: 'department', path: (f) => `/api/reports/trend?interval=week&departmentId=${f.department}`, deny: { supervisor: { otherDept: 403 } } },
+  'get /reports/breakdown': { scoped: 'department', path: (f) => `/api/reports/breakdown?by=agent&format=csv&departmentId=${f.department}`, deny: { supervisor: { otherDept: 403 } } },
 };
 
 const CALLERS: Caller[] = ['none', 'agent', 'supervisor', 'analyst', 'admin'];
@@ -193,7 +205,14 @@ for (const engine of ENGINES) {
       const policy = (await w.services.slaAdmin.savePolicy(null, { name: `Policy ${n}`, firstResponseMinutes: 60, active: false })).id;
       const rule = (await w.services.triageAdmin.createRule({ name: `Fixture rule ${n}`, match: { keywords: [`fixture${n}`] }, actions: { tags: ['fixture'] } })).id;
       const category = (await w.services.triageAdmin.createCategory(`matrix_${n}`, { labelZh: '测试', labelEn: 'Fixture' })).key;
-      return { rule, category, calendar, policy, message: ticket.messageId, mailbox, mailboxAddress, officialAccount, ticket: ticket.ticketId, member: member.id, agent: own ? w.agentA.agentId : w.agentB.agentId, department: own ? w.deptA : w.deptB, grant: grant!.id, mergeTarget: mergeTarget.ticketId, freshDepartment, n };
+      // A survey sent on the fixture ticket (answered on a call) and its department's follow-up, as rows: the ticket keeps its status.
+      const at = new Date();
+      const survey = (await w.services.db.sqlTx((sql) => sql.run(
+        "INSERT INTO survey (ticketId, memberId, channel, status, solvedAt, departmentId, category, type, ticketChannel, tier, sendAt, sentAt, expiresAt, nonce, createdAt) VALUES (?, ?, 'call', 'sent', ?, ?, 'other', 'enquiry', 'phone', 'standard', ?, ?, ?, ?, ?)",
+        [ticket.ticketId, member.id, at, dept, at, at, new Date(at.getTime() + 86_400_000), `matrixnonce${n}`, at]))).insertId;
+      const followUp = (await w.services.db.sqlTx((sql) => sql.run(
+        "INSERT INTO follow_up (ticketId, departmentId, reason, status, dueAt, attempts, createdAt) VALUES (?, ?, 'manual', 'open', ?, 0, ?)", [ticket.ticketId, dept, at, at]))).insertId;
+      return { survey, followUp, rule, category, calendar, policy, message: ticket.messageId, mailbox, mailboxAddress, officialAccount, ticket: ticket.ticketId, member: member.id, agent: own ? w.agentA.agentId : w.agentB.agentId, department: own ? w.deptA : w.deptB, grant: grant!.id, mergeTarget: mergeTarget.ticketId, freshDepartment, n };
     };
 
     it('has a case for every route in the route table', () => {

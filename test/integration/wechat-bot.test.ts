@@ -14,18 +14,9 @@ import { errorMiddleware, notFoundHandler } from '../../server/http/error-middle
 import { wechatBotRoutes } from '../../server/http/routes/wechat-bot.routes.js';
 import { ENGINES } from '../helpers/engines.js';
 import { expectEventually } from '../helpers/expect-eventually.js';
+import { inbox, type MockContact } from '../helpers/wechat-mock.js';
 import { startWorld, type TestWorld } from '../helpers/harness.js';
 
-type MockContact = ReturnType<mock.Mocker['createContact']>;
-
-/** What the bot said to a mock contact (the mock emits the bot's say() as a message from the bot). */
-function inbox(contact: MockContact, bot: MockContact): string[] {
-  const got: string[] = [];
-  (contact as unknown as NodeJS.EventEmitter).on('message', (m: { payload: { talkerId: string; text?: string } }) => {
-    if (m.payload.talkerId === bot.id) got.push(m.payload.text ?? '');
-  });
-  return got;
-}
 
 describe('wechat bot: send rate limiter', () => {
   it('spaces messages to one contact and caps the global rate, refusing what would wait too long', () => {
@@ -99,9 +90,25 @@ for (const engine of ENGINES) {
       const scanning = await state();
       expect(scanning.status).to.equal(200);
       expect(scanning.body).to.include({ configured: true, status: 'scan', qrcode: 'https://login.weixin.qq.com/l/mock-qr', scanStatus: 'Waiting' });
-      expect((await state(w.agentA.token)).status).to.equal(403);
+      // The console shows the code as an image: an SVG document drawn by the server, a QR code's square grid.
+      const svg = scanning.body.qrSvg as string;
+      expect(svg).to.be.a('string');
+      expect(svg.startsWith('<svg')).to.equal(true);
+      expect(svg).to.match(/viewBox="0 0 (\d+) \1"/);
+      expect(svg.trimEnd().endsWith('</svg>')).to.equal(true);
+      expect(svg).to.not.match(/<script|on\w+=/i);
+      for (const who of [w.agentA, w.supervisorA]) {
+        const refused = await state(who.token);
+        expect(refused.status).to.equal(403);
+        expect(refused.body).to.not.have.property('qrcode');
+        expect(refused.body).to.not.have.property('qrSvg');
+        const logout = await fetch(`${routesUrl}/api/channels/wechat/bot/logout`, { method: 'POST', headers: { authorization: `Bearer ${who.token}` } });
+        expect(logout.status).to.equal(403);
+      }
       mocker.login(me);
       await expectEventually(async () => expect((await state()).body).to.deep.include({ status: 'logged_in', user: { id: me.id, name: me.payload.name } }));
+      // Logged in: no code to scan, drawn or not.
+      expect((await state()).body).to.not.have.any.keys('qrcode', 'qrSvg');
     });
 
     it('a member sends text then an image: one wechat ticket with both, the image stored as an attachment', async () => {

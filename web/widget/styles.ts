@@ -23,6 +23,10 @@ button { font: inherit; cursor: pointer; }
 .msg[data-author="system"] { align-self: center; background: transparent; color: #52606d; font-size: 12px; text-align: center; }
 .msg .state { display: block; font-size: 11px; opacity: .8; margin-top: 2px; }
 .msg.failed { opacity: .75; cursor: pointer; }
+.survey { display: flex; justify-content: center; gap: 4px; margin-top: 6px; }
+.survey .star { font-size: 22px; line-height: 1; padding: 4px 6px; border: 0; background: transparent; color: #cbd2d9; cursor: pointer; border-radius: 6px; }
+.survey .star:hover, .survey .star:focus-visible, .survey:has(.star:hover) .star:has(~ .star:hover) { color: #f5a623; }
+.survey .star:focus-visible { outline: 2px solid var(--md-accent); }
 .typing { padding: 2px 14px 6px; font-size: 12px; color: #52606d; background: #f7f9fb; }
 .prechat, .transcript-form { padding: 14px; display: flex; flex-direction: column; gap: 8px; border-bottom: 1px solid #e4e7eb; }
 .prechat p { margin: 0; color: #52606d; font-size: 13px; }

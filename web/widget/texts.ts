@@ -28,6 +28,10 @@ export interface WidgetTexts {
   failed: string;
   errors: Record<string, string>;
   attachment: string;
+  surveyStar: (n: number) => string;
+  surveyThanks: string;
+  surveyAnswered: (rating: number) => string;
+  surveyClosed: string;
 }
 
 const zh: WidgetTexts = {
@@ -66,6 +70,10 @@ const zh: WidgetTexts = {
     INTERNAL: '出了点问题，请稍后再试。',
   },
   attachment: '附件',
+  surveyStar: (n) => `${n} 分`,
+  surveyThanks: '感谢您的评价！',
+  surveyAnswered: (r) => `您的评分：${r} 分`,
+  surveyClosed: '此评价已结束。',
 };
 
 const en: WidgetTexts = {
@@ -104,6 +112,10 @@ const en: WidgetTexts = {
     INTERNAL: 'Something went wrong; please try again.',
   },
   attachment: 'Attachment',
+  surveyStar: (n) => `${n} of 5`,
+  surveyThanks: 'Thank you for your rating!',
+  surveyAnswered: (r) => `Your rating: ${r} of 5`,
+  surveyClosed: 'This survey has closed.',
 };
 
 export const TEXTS: Record<WidgetLocale, WidgetTexts> = { 'zh-CN': zh, en };

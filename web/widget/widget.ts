@@ -8,7 +8,11 @@ import { io, type Socket } from 'socket.io-client';
 import { WIDGET_CSS } from './styles.js';
 import { TEXTS, widgetLocale, type WidgetTexts } from './texts.js';
 
-interface ChatLine { id: number; author: 'member' | 'agent' | 'system'; agentName?: string; text: string; createdAt: string; attachments?: string[] }
+interface ChatLine {
+  id: number; author: 'member' | 'agent' | 'system'; agentName?: string; text: string; createdAt: string; attachments?: string[];
+  /** A satisfaction survey prompt: stars until answered (docs/surveys.md). */
+  survey?: { id: number; status: string; rating: number | null };
+}
 interface Hello { visitorToken: string; identified: boolean; history: ChatLine[]; ticketNumber?: string; agentsOnline: boolean }
 interface Notice { kind: string; expectedBy?: string }
 interface Ack { ok: boolean; error?: { code: string; message: string }; messageId?: number; ticketNumber?: string; notice?: Notice }
@@ -167,6 +171,8 @@ class ChatWidget {
       if (line.author === 'agent') this.showAgentTyping(false);
       this.render();
     });
+    // Answered in another tab (or on the email link): every tab shows the rating instead of the stars.
+    socket.on('chat:survey', (p: { surveyId: number; status: string; rating: number }) => this.surveyState(p.surveyId, p.status, p.rating));
     socket.on('chat:typing', (p: { typing: boolean; agentName?: string }) => this.showAgentTyping(p.typing, p.agentName ?? null));
     socket.on('chat:notice', (n: Notice) => this.showNotice(n));
     socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
@@ -304,14 +310,46 @@ class ChatWidget {
         const who = l.author === 'member' ? t.you : l.author === 'agent' ? (l.agentName || t.agent) : '';
         const node = h('div', { class: 'msg', 'data-testid': 'chat-message', 'data-author': l.author, 'data-id': String(l.id) });
         if (who) node.append(h('span', { class: 'who' }, who));
-        node.append(document.createTextNode(l.text));
+        // A survey prompt's email link is for a visitor who reads it by mail: here the stars answer it.
+        node.append(document.createTextNode(l.survey ? l.text.split('\n').filter((x) => !/^https?:\/\//.test(x.trim())).join('\n') : l.text));
         for (const a of l.attachments ?? []) node.append(h('span', { class: 'state' }, `${t.attachment}: ${a}`));
+        if (l.survey) node.append(this.surveyControl(l.survey));
         return node;
       }),
       ...this.pending.map((p) => h('div', { class: p.failed ? 'msg failed' : 'msg', 'data-testid': 'chat-message', 'data-author': 'member', 'data-client-id': p.clientId },
         h('span', { class: 'who' }, t.you), p.text, h('span', { class: 'state' }, p.failed ? t.failed : t.sending))),
     );
     if (atBottom || this.pending.length) log.scrollTop = log.scrollHeight;
+  }
+
+  private surveyControl(s: NonNullable<ChatLine['survey']>): HTMLElement {
+    const t = this.o.t;
+    if (s.status === 'answered' && s.rating !== null) return h('span', { class: 'state survey-done', 'data-testid': 'survey-done' }, t.surveyAnswered(s.rating));
+    if (s.status !== 'sent') return h('span', { class: 'state' }, t.surveyClosed);
+    const stars = h('div', { class: 'survey', role: 'group', 'data-testid': 'survey-stars' });
+    for (let n = 1; n <= 5; n++) {
+      const b = h('button', { type: 'button', class: 'star', 'aria-label': t.surveyStar(n), title: t.surveyStar(n), 'data-rating': String(n) }, '★') as HTMLButtonElement;
+      b.addEventListener('click', () => this.rate(s.id, n));
+      stars.append(b);
+    }
+    return stars;
+  }
+
+  private rate(surveyId: number, rating: number): void {
+    const socket = this.socket;
+    if (!socket?.connected) return this.showError('INTERNAL');
+    socket.timeout(ACK_TIMEOUT_MS).emit('chat:survey', { surveyId, rating }, (err: Error | null, ack?: Ack) => {
+      if (err || !ack) return this.showError('INTERNAL');
+      if (ack.ok) return this.surveyState(surveyId, 'answered', rating);
+      const code = ack.error?.code ?? 'INTERNAL';
+      if (code === 'SURVEY_ANSWERED' || code === 'SURVEY_EXPIRED' || code === 'SURVEY_CANCELLED') return this.surveyState(surveyId, code === 'SURVEY_ANSWERED' ? 'answered' : 'closed', null);
+      this.showError(code);
+    });
+  }
+
+  private surveyState(surveyId: number, status: string, rating: number | null): void {
+    for (const l of this.lines) if (l.survey?.id === surveyId) l.survey = { id: surveyId, status, rating: rating ?? l.survey.rating };
+    this.render();
   }
 
   private load(): Stored {

@@ -41,6 +41,7 @@ export class SlaPolicy {
 @Entity('sla_alert')
 @Index('IDX_sla_alert_once', ['ticketId', 'metric', 'cycle', 'kind', 'level'], { unique: true })
 @Index('IDX_sla_alert_department', ['departmentId', 'kind', 'firedAt'])
+@Index('IDX_sla_alert_report', ['departmentId', 'kind', 'firedAt', 'level', 'metric', 'ticketId'])
 export class SlaAlert {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   @Column({ type: 'integer' }) ticketId: number;

@@ -20,6 +20,7 @@ export type SurveyAnswerVia = (typeof SURVEY_ANSWER_VIA)[number];
 @Index('IDX_survey_due', ['status', 'nextCheckAt'])
 @Index('IDX_survey_department_solved', ['departmentId', 'solvedAt'])
 @Index('IDX_survey_member', ['memberId', 'status'])
+@Index('IDX_survey_report', ['departmentId', 'solvedAt', 'status', 'rating', 'agentId', 'category', 'type', 'ticketChannel', 'tier'])
 export class Survey {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   @Column({ type: 'integer' }) ticketId: number;

@@ -12,6 +12,10 @@ import {
 @Index('IDX_ticket_updated', ['updatedAt'])
 @Index('IDX_ticket_sla_check', ['nextSlaCheckAt'])
 @Index('IDX_ticket_department_sla', ['departmentId', 'slaDueAt'])
+// The reports' covering indexes (migrations/1764710000000-report-indexes.ts): a period's range with every column its query reads.
+@Index('IDX_ticket_report_created', ['departmentId', 'createdAt', 'status', 'assigneeId', 'category', 'channel', 'type', 'memberId'])
+@Index('IDX_ticket_report_first_response', ['departmentId', 'firstResponseAt', 'status', 'firstResponseMinutes', 'firstResponseBreached', 'slaPolicyId', 'assigneeId', 'category', 'channel', 'type', 'memberId'])
+@Index('IDX_ticket_report_solved', ['departmentId', 'solvedAt', 'status', 'resolutionMinutes', 'resolutionBreached', 'slaPolicyId', 'reopenCount', 'type', 'assigneeId', 'category', 'channel', 'memberId', 'createdAt'])
 export class Ticket {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   /** MD-000123; derived from the id inside the creating transaction, so unique under concurrency. */

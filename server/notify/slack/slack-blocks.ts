@@ -31,6 +31,7 @@ function cut(text: string, max: number): string {
 /** "SLA breached · 首次响应超时 / First response overdue", without the ticket number. */
 function alertHeadline(payload: NotificationPayload): string {
   if (payload.kind === 'ticket.urgent') return 'Urgent ticket / 紧急工单';
+  if (payload.kind === 'survey.low_rating') return `Member rated ${payload.rating}/5: follow-up due / 会员评分 ${payload.rating}/5，需回访`;
   const metric = payload.metric ? METRIC_TEXT[payload.metric] : null;
   const metricText = metric ? ` · ${metric.zh} / ${metric.en[0]!.toUpperCase()}${metric.en.slice(1)}` : '';
   if (payload.kind === 'sla.escalated') {
@@ -98,7 +99,8 @@ export function alertBlocks(payload: NotificationPayload, state?: AlertMessageSt
   }
 
   const elements: unknown[] = [openTicketButton(payload)];
-  if (!hasState(state)) {
+  // A low rating has nothing to acknowledge in Slack: its follow-up is done in the console.
+  if (!hasState(state) && payload.kind !== 'survey.low_rating') {
     elements.push(
       {
         type: 'button',

@@ -63,6 +63,7 @@ export const en: Messages = {
   'notice.sla.warning': 'SLA due soon: {number}',
   'notice.sla.breach': 'SLA breached: {number}',
   'notice.escalation': 'Escalated to you: {number}',
+  'notice.follow_up': 'Rated {rating}/5, follow-up due: {number}',
   'notice.urgent': 'Urgent ticket {number}',
 
   'queue.title': 'Queue',
@@ -386,5 +387,13 @@ export const en: Messages = {
   'error.DEPARTMENT_OUT_OF_SCOPE': 'You do not work in that department',
   'error.OFFLINE': 'Live connection not ready',
   'error.TIMEOUT': 'The server did not answer',
+  'error.REPORT_PERIOD_REVERSED': 'The start date is after the end date',
+  'error.REPORT_PERIOD_TOO_LONG': 'A report period can be at most 400 days',
+  'error.SURVEY_NOT_FOUND': 'No such survey',
+  'error.SURVEY_NOT_SENT': 'This survey has not been sent yet',
+  'error.SURVEY_ANSWERED': 'This survey already has an answer',
+  'error.SURVEY_EXPIRED': 'This survey has expired',
+  'error.SURVEY_CANCELLED': 'The ticket was reopened, so this survey was cancelled',
+  'error.FOLLOW_UP_CLOSED': 'This follow-up is already done',
   'error.CLIENT_ERROR': 'Something went wrong on this page; reload and retry',
 };

@@ -65,6 +65,7 @@ export const zhCN = {
   'notice.sla.warning': 'SLA 即将超时：{number}',
   'notice.sla.breach': 'SLA 已超时：{number}',
   'notice.escalation': '升级提醒：{number}',
+  'notice.follow_up': '会员评分 {rating} 分，需回访：{number}',
   'notice.urgent': '紧急工单 {number}',
 
   'queue.title': '工单队列',
@@ -388,6 +389,14 @@ export const zhCN = {
   'error.DEPARTMENT_OUT_OF_SCOPE': '你不负责该部门',
   'error.OFFLINE': '实时连接未就绪',
   'error.TIMEOUT': '服务器没有响应',
+  'error.REPORT_PERIOD_REVERSED': '开始日期晚于结束日期',
+  'error.REPORT_PERIOD_TOO_LONG': '统计周期不能超过 400 天',
+  'error.SURVEY_NOT_FOUND': '找不到该满意度调查',
+  'error.SURVEY_NOT_SENT': '该调查尚未发送',
+  'error.SURVEY_ANSWERED': '该调查已有评分',
+  'error.SURVEY_EXPIRED': '该调查已过期',
+  'error.SURVEY_CANCELLED': '工单已重新打开，该调查已取消',
+  'error.FOLLOW_UP_CLOSED': '该回访任务已完成',
   'error.CLIENT_ERROR': '页面出错了，请刷新后重试',
 } as const;
 

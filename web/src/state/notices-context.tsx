@@ -64,7 +64,7 @@ export function NoticesProvider({ children }: { children: ReactNode }) {
   useEffect(() => realtime.on('notice', (n) => {
     const id = nextId.current++;
     setNotices((list) => [{ ...n, id, read: false }, ...list].slice(0, MAX_NOTICES));
-    const title = t(`notice.${n.kind}`, { number: n.number });
+    const title = t(`notice.${n.kind}`, { number: n.number, rating: n.rating ?? "" });
     toast({ tone: noticeTone(n.kind), text: title, notice: n });
     // The desktop notification is for an agent who is in another window; in the console the toast suffices.
     if (typeof Notification !== 'undefined' && Notification.permission === 'granted' && document.hidden) {

@@ -51,7 +51,7 @@ export function NoticeBell({ onOpenTicket }: Props) {
               {notices.map((n) => (
                 <li key={n.id} className={`bell__item bell__item--${noticeTone(n.kind)}${n.read ? '' : ' bell__item--unread'}`}>
                   <button type="button" onClick={() => { onOpenTicket(n.ticketId); markAllRead(); setOpen(false); }}>
-                    <span className="bell__kind">{t(`notice.${n.kind}`, { number: n.number })}</span>
+                    <span className="bell__kind">{t(`notice.${n.kind}`, { number: n.number, rating: n.rating ?? "" })}</span>
                     <span className="bell__subject">{n.subject}</span>
                     <span className="bell__time">{formatRelative(n.at, locale, now)}</span>
                   </button>

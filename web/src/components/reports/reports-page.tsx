@@ -1,7 +1,71 @@
+import { useEffect, useMemo, useState } from 'react';
 import { useI18n } from '../../i18n/i18n';
+import { reportQuery, reportsApi } from '../../reports-api';
+import { useConsole } from '../../state/console-context';
+import { BreakdownSection } from './breakdown-section';
+import { KpiCards } from './kpi-cards';
+import { ReportFiltersBar } from './report-filters-bar';
+import { useReport } from './report-format';
+import { loadSettings, periodRange, reportFilters, saveSettings, type ReportSettings } from './report-settings';
+import { TrendSection } from './trend-section';
+import './reports.css';
 
-/** The managers' dashboard (issue 9): being built. */
+/** The managers' dashboard: summary figures, trends and a breakdown for one period and set of filters. */
 export function ReportsPage() {
   const { t } = useI18n();
-  return <h2>{t('reports.title')}</h2>;
+  const { me } = useConsole();
+  // The top bar does not offer it to agents; one who types the address gets words, not a 403.
+  if (me.role === 'agent') {
+    return (
+      <div className="reports" data-testid="reports">
+        <h1 className="reports__title">{t('reports.title')}</h1>
+        <p className="report-empty"><span>{t('reports.forbidden')}</span></p>
+      </div>
+    );
+  }
+  return <Dashboard />;
+}
+
+function Dashboard() {
+  const { t, locale } = useI18n();
+  const { agents, agentsUnavailable } = useConsole();
+  const [settings, setSettings] = useState<ReportSettings>(loadSettings);
+  useEffect(() => saveSettings(settings), [settings]);
+
+  // "Last 7 days" means the days before the moment it is chosen (or the page opened).
+  const range = useMemo(() => periodRange(settings), [settings.preset, settings.customFrom, settings.customTo]);
+  const filters = range ? reportFilters(settings, range) : null;
+  const key = filters ? JSON.stringify(filters) : null;
+
+  const summary = useReport(() => reportsApi.summary(filters!), key);
+  const trend = useReport(() => reportsApi.trend(filters!, settings.interval), key && `${key}|${settings.interval}`);
+  const breakdown = useReport(() => reportsApi.breakdown(filters!, settings.by, locale), key && `${key}|${settings.by}|${locale}`);
+  // Analysts may not list agents: the agents who had tickets in the period are the choices instead.
+  const period = filters && { from: filters.from, to: filters.to, tz: filters.tz };
+  const activeAgents = useReport(() => reportsApi.breakdown(period!, 'agent'), agentsUnavailable && period ? JSON.stringify(period) : null);
+
+  const agentOptions = useMemo(() => {
+    if (agentsUnavailable) {
+      return (activeAgents.data?.rows ?? []).filter((r) => r.key !== null)
+        .map((r) => ({ id: Number(r.key), name: r.label ?? t('common.agentN', { id: String(r.key) }) })).filter((a) => Number.isInteger(a.id) && a.id > 0);
+    }
+    return agents.filter((a) => a.role !== 'analyst' && (settings.departmentId === null || a.departmentIds.includes(settings.departmentId)))
+      .map((a) => ({ id: a.id, name: a.name }));
+  }, [agentsUnavailable, activeAgents.data, agents, settings.departmentId, t]);
+
+  const refresh = () => { summary.reload(); trend.reload(); breakdown.reload(); };
+
+  return (
+    <div className="reports" data-testid="reports">
+      <header className="reports__head">
+        <h1 className="reports__title">{t('reports.title')}</h1>
+      </header>
+      <ReportFiltersBar settings={settings} onChange={setSettings} range={range} agentOptions={agentOptions} onRefresh={refresh} />
+      <KpiCards summary={summary} query={filters && reportQuery(filters)} />
+      <TrendSection trend={trend} interval={settings.interval} onInterval={(interval) => setSettings((s) => ({ ...s, interval }))}
+        query={filters && reportQuery(filters, { interval: settings.interval })} />
+      <BreakdownSection breakdown={breakdown} by={settings.by} onBy={(by) => setSettings((s) => ({ ...s, by }))}
+        query={filters && reportQuery(filters, { by: settings.by, lang: locale })} />
+    </div>
+  );
 }

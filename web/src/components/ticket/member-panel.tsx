@@ -1,19 +1,37 @@
 import { useEffect, useState } from 'react';
-import { api } from '../../api';
+import { api, asApiError } from '../../api';
 import { formatTime } from '../../format';
 import { useI18n } from '../../i18n/i18n';
 import { useConsole } from '../../state/console-context';
+import { useNotices } from '../../state/notices-context';
 import type { QueueItem, TicketDetail } from '../../types';
+import { isFirstContactRecord, type MemberView } from '../../wechat-api';
 import { StatusBadge, TierBadge } from '../common/badges';
+import { LinkMemberDialog } from './link-member-dialog';
 
-interface Props { ticket: TicketDetail; onOpen(id: number): void }
+interface Props {
+  ticket: TicketDetail;
+  onOpen(id: number): void;
+  /** The ticket changed here (its member, after a link): the view and the queue follow. */
+  onChanged?(t: TicketDetail): void;
+}
 
 /** Who the member is (contacts masked, as the API gives them) and what else they have asked us lately. */
-export function MemberPanel({ ticket, onOpen }: Props) {
+export function MemberPanel({ ticket, onOpen, onChanged }: Props) {
   const { t, locale } = useI18n();
-  const { agentName } = useConsole();
+  const { me, agentName } = useConsole();
+  const { toast, reportError } = useNotices();
   const member = ticket.member;
   const [others, setOthers] = useState<QueueItem[] | null>(null);
+  const [linking, setLinking] = useState(false);
+  // Supervisors and admins say who a contact made at first contact really is (POST /tickets/:id/link-member).
+  const canLink = (me.role === 'supervisor' || me.role === 'admin') && isFirstContactRecord(ticket);
+
+  const linked = (to: MemberView, moved: number) => {
+    setLinking(false);
+    toast({ tone: 'success', text: t('wechat.link.done', { name: to.name ?? t('member.anonymous'), count: moved }) });
+    api.ticket(ticket.id).then((fresh) => onChanged?.(fresh), (err) => reportError(asApiError(err)));
+  };
 
   useEffect(() => {
     setOthers(null);
@@ -33,6 +51,12 @@ export function MemberPanel({ ticket, onOpen }: Props) {
             <strong>{member.name ?? t('member.anonymous')}</strong>
             <TierBadge tier={member.tier} />
           </div>
+          {canLink && (
+            <div className="wechat-member-link" data-testid="member-first-contact">
+              <p className="muted small">{t('wechat.link.firstContact')}</p>
+              <button type="button" className="btn btn--small" onClick={() => setLinking(true)} data-testid="link-member-open">{t('wechat.link.button')}</button>
+            </div>
+          )}
           <dl className="kv">
             <div className="kv__pair"><dt>{t('member.homeStore')}</dt><dd>{member.homeStore ?? '—'}</dd></div>
             {member.identities.map((i) => (
@@ -61,6 +85,7 @@ export function MemberPanel({ ticket, onOpen }: Props) {
             )}
         </>
       )}
+      {linking && <LinkMemberDialog ticket={ticket} onClose={() => setLinking(false)} onLinked={linked} />}
     </section>
   );
 }

@@ -15,6 +15,7 @@ import { HistoryPanel } from './history-panel';
 import { MemberPanel } from './member-panel';
 import { PropertiesPanel } from './properties-panel';
 import { SlaPanel } from './sla-panel';
+import { SurveyPanel } from './survey-panel';
 import { Thread } from './thread';
 import { TriagePanel } from './triage-panel';
 import { TypingIndicator } from './typing-indicator';
@@ -121,7 +122,8 @@ export function TicketView({ ticketId, queueSla, composerRef, onOpen, onClose, o
         <aside className="ticket__side" aria-label={t('ticket.details')}>
           <PropertiesPanel ticket={ticket} onChanged={changed} onGone={onGone} />
           <SlaPanel ticket={ticket} queueSla={queueSla} onAcknowledged={open.reload} />
-          <MemberPanel ticket={ticket} onOpen={(id) => onOpen(id)} />
+          <MemberPanel ticket={ticket} onOpen={(id) => onOpen(id)} onChanged={changed} />
+          <SurveyPanel ticket={ticket} />
           <TriagePanel ticket={ticket} onChanged={changed} />
           <HistoryPanel ticket={ticket} />
         </aside>
