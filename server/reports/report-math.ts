@@ -50,3 +50,35 @@ export function round(value: number, digits: number): number {
   const r = Math.round(Math.abs(value) * f + 1e-9) / f;
   return value < 0 ? -r : r;
 }
+
+/** Values counted: value → how many times it occurs. What the report queries return instead of one row per ticket. */
+export type Histogram = Map<number, number>;
+
+export function addToHistogram(h: Histogram, value: number, count = 1): void {
+  h.set(value, (h.get(value) ?? 0) + count);
+}
+
+/** Mean, nearest-rank median and p90, and count of the values a histogram holds (the same figures as `distribution`). */
+export function histogramDistribution(h: Histogram): Distribution {
+  const values = [...h.keys()].sort((a, b) => a - b);
+  let count = 0;
+  let sum = 0;
+  for (const v of values) { const n = h.get(v)!; count += n; sum += v * n; }
+  if (!count) return { mean: null, median: null, p90: null, count: 0 };
+  return { mean: round(sum / count, 1), median: rankIn(h, values, count, 50), p90: rankIn(h, values, count, 90), count };
+}
+
+/** The nearest-rank median of a histogram, null when empty. */
+export function histogramMedian(h: Histogram): number | null {
+  return histogramDistribution(h).median;
+}
+
+function rankIn(h: Histogram, sortedValues: readonly number[], count: number, p: number): number {
+  const rank = Math.max(1, Math.ceil((p * count) / 100));
+  let seen = 0;
+  for (const v of sortedValues) {
+    seen += h.get(v)!;
+    if (seen >= rank) return v;
+  }
+  return sortedValues[sortedValues.length - 1]!;
+}

@@ -187,3 +187,22 @@ export function localDateText(tz: string, ms: number): string {
   const l = localAt(tz, ms);
   return `${String(l.year).padStart(4, '0')}-${String(l.month).padStart(2, '0')}-${String(l.day).padStart(2, '0')}`;
 }
+
+/**
+ * SQL that numbers the bucket holding `column`'s value: a binary search over the bucket starts as nested
+ * CASE expressions (⌈log2 n⌉ comparisons a row, for any zone and interval), with its `?` parameters in
+ * order. Values before the second start are bucket 0: the caller's WHERE keeps them inside the period.
+ */
+export function bucketCase(column: string, starts: readonly number[]): { sql: string; params: Date[] } {
+  const params: Date[] = [];
+  const build = (lo: number, hi: number): string => {
+    if (lo >= hi) return String(lo);
+    const mid = (lo + hi + 1) >> 1;
+    params.push(new Date(starts[mid]!));
+    const left = build(lo, mid - 1);
+    const right = build(mid, hi);
+    return `CASE WHEN ${column} < ? THEN ${left} ELSE ${right} END`;
+  };
+  const sql = build(0, Math.max(0, starts.length - 1));
+  return { sql, params };
+}

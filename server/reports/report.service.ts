@@ -2,10 +2,10 @@ import type { Principal } from '../agents/principal.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import { Agent, Department, TriageCategory } from '../db/entities/index.js';
-import { sqlSession, toDate } from '../db/sql-session.js';
+import { sqlSession } from '../db/sql-session.js';
 import { ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../errors.js';
-import { distribution, median, ratio, round } from './report-math.js';
-import { bucketIndex, bucketStarts, isTimeZone, MAX_PERIOD_DAYS, resolvePeriod, type Interval } from './report-period.js';
+import { addToHistogram, histogramDistribution, histogramMedian, ratio, round, type Histogram } from './report-math.js';
+import { bucketCase, bucketStarts, isTimeZone, MAX_PERIOD_DAYS, resolvePeriod, type Interval } from './report-period.js';
 import type {
   BreakdownRow, Dimension, LabelLanguage, Period, ReportBreakdown, ReportParams, ReportSummary, ReportTrend, SlaCompliance,
 } from './report.types.js';
@@ -41,9 +41,10 @@ export interface ReportScope {
 type Key = number | string | null;
 type Row = Record<string, unknown>;
 /**
- * The period's rows as the driver returned them (no object per fact: on a month of every department
- * that is 200,000 rows). Columns: `at` (trend only), `k` (breakdown only), `n` (a count), `m` minutes,
- * `b` breached, `p` policy id, `r` reopen count, `ty` type, `st`/`rt` survey status and rating.
+ * The period's facts as the queries return them: counted per distinct combination of the columns a
+ * figure needs, not one row per ticket (a month of every department is 80,000 tickets, a year's trend
+ * a million). Columns: `n` how many, `g` trend bucket, `k` breakdown key, `m` minutes, `b` breached,
+ * `p` policy id, `r` reopened (0/1), `c` complaint (0/1), `st`/`rt` survey status and rating.
  */
 interface Facts {
   by?: Dimension;
@@ -61,8 +62,8 @@ class Tally {
   created = 0;
   solved = 0;
   backlog = 0;
-  readonly fr: number[] = [];
-  readonly res: number[] = [];
+  readonly fr: Histogram = new Map();
+  readonly res: Histogram = new Map();
   frTargets = 0;
   frMet = 0;
   resTargets = 0;
@@ -139,8 +140,8 @@ export class ReportService {
       solved: t.solved,
       backlog: t.backlog,
       backlogAsOf: s.live ? 'now' : 'period_end',
-      firstResponseMinutes: distribution(t.fr),
-      resolutionMinutes: distribution(t.res),
+      firstResponseMinutes: histogramDistribution(t.fr),
+      resolutionMinutes: histogramDistribution(t.res),
       slaCompliance: t.compliance(),
       breaches: alerts.breaches,
       escalations: alerts.escalations,
@@ -153,8 +154,8 @@ export class ReportService {
 
   async trend(s: ReportScope, interval: Interval): Promise<ReportTrend> {
     const starts = bucketStarts(s.from.getTime(), s.to.getTime(), interval, s.tz);
-    const facts = await this.facts(s, undefined, { backlog: false, withTime: true });
-    const groups = this.tally(facts, (at) => bucketIndex(starts, at));
+    const facts = await this.facts(s, undefined, { backlog: false, buckets: starts });
+    const groups = this.tally(facts, (g) => g);
     return {
       period: period(s),
       interval,
@@ -165,8 +166,8 @@ export class ReportService {
           end: new Date(starts[i + 1] ?? s.to.getTime()).toISOString(),
           created: t.created,
           solved: t.solved,
-          firstResponseMedian: median(t.fr),
-          resolutionMedian: median(t.res),
+          firstResponseMedian: histogramMedian(t.fr),
+          resolutionMedian: histogramMedian(t.res),
           slaCompliance: t.compliance(),
           csatAverage: t.csatAverage(),
           csatResponses: t.answered,
@@ -178,7 +179,7 @@ export class ReportService {
   async breakdown(s: ReportScope, by: Dimension, lang: LabelLanguage = 'zh-CN'): Promise<ReportBreakdown> {
     const facts = await this.facts(s, by);
     const keys = new Map<string, Key>();
-    const groups = this.tally(facts, (_at, k) => {
+    const groups = this.tally(facts, (_g, k) => {
       const text = keyText(k);
       if (!keys.has(text)) keys.set(text, k);
       return text;
@@ -194,8 +195,8 @@ export class ReportService {
         created: t.created,
         solved: t.solved,
         backlog: t.backlog,
-        firstResponseMedian: median(t.fr),
-        resolutionMedian: median(t.res),
+        firstResponseMedian: histogramMedian(t.fr),
+        resolutionMedian: histogramMedian(t.res),
         slaCompliance: t.compliance(),
         csatAverage: t.csatAverage(),
         csatResponses: t.answered,
@@ -209,38 +210,56 @@ export class ReportService {
   // ── facts ──────────────────────────────────────────────────────────────────
 
   /**
-   * The period's facts, with the breakdown key `by` when asked: tickets created, first-responded and
-   * solved in it (merged tickets never count), surveys sent for solves in it, and the backlog. Each
-   * ticket query ranges over one of the report indexes (migrations/1764710000000-report-indexes.ts),
-   * which hold every column it reads: no table row is visited. Only the trend reads the instants
-   * (`withTime`); otherwise creations and surveys come counted per key.
+   * The period's facts, with the breakdown key `by` or the trend's bucket number when asked: tickets
+   * created, first-responded and solved in it (merged tickets never count), surveys sent for solves in
+   * it, and the backlog. Each ticket query ranges over one of the report indexes
+   * (migrations/1764710000000-report-indexes.ts), which hold every column it reads: no table row is
+   * visited, and the rows come back counted per distinct value.
    */
-  private async facts(s: ReportScope, by?: Dimension, o: { backlog?: boolean; withTime?: boolean } = {}): Promise<Facts> {
+  private async facts(s: ReportScope, by?: Dimension, o: { backlog?: boolean; buckets?: readonly number[] } = {}): Promise<Facts> {
     if (!s.departmentIds.length) return { by, targets: new Map(), created: [], responded: [], solved: [], surveys: [], backlog: [] };
-    const tk = by ? `, ${TICKET_KEY[by]} AS k` : '';
     const f = this.ticketFilter(s, by === 'tier');
     const range = [s.from, s.to];
-    const time = (col: string) => (o.withTime ? `${col} AS at, ` : '');
-    const createdIn = `FROM ticket t${f.join} WHERE ${f.where} AND t.createdAt >= ? AND t.createdAt < ? AND t.status <> 'merged'`;
+    /** The grouping columns: the bucket of `time` (trend), the breakdown key. */
+    const dims = (time: string, key: string | undefined) => {
+      const out: Array<{ sql: string; params: unknown[] }> = [];
+      if (o.buckets) { const c = bucketCase(time, o.buckets); out.push({ sql: `${c.sql} AS g`, params: c.params }); }
+      if (key) out.push({ sql: `${key} AS k`, params: [] });
+      return out;
+    };
+    const ticketsIn = (time: string) => `FROM ticket t${f.join} WHERE ${f.where} AND ${time} >= ? AND ${time} < ? AND t.status <> 'merged'`;
+    const tk = by ? TICKET_KEY[by] : undefined;
     const [policies, created, responded, solved, surveys, backlog] = await Promise.all([
       // Whether a ticket's policy sets a target: read once (a handful of rows) instead of a join per ticket.
       this.rows('SELECT id, firstResponseMinutes AS fr, resolutionMinutes AS res FROM sla_policy', []),
-      o.withTime
-        ? this.rows(`SELECT t.createdAt AS at, 1 AS n${tk} ${createdIn}`, [...f.params, ...range])
-        : this.rows(`SELECT COUNT(*) AS n${tk} ${createdIn}${by ? ` GROUP BY ${TICKET_KEY[by]}` : ''}`, [...f.params, ...range]),
-      this.rows(`SELECT ${time('t.firstResponseAt')}t.firstResponseMinutes AS m, t.firstResponseBreached AS b, t.slaPolicyId AS p${tk}
-          FROM ticket t${f.join} WHERE ${f.where} AND t.firstResponseAt >= ? AND t.firstResponseAt < ? AND t.status <> 'merged'`, [...f.params, ...range]),
-      this.rows(`SELECT ${time('t.solvedAt')}t.resolutionMinutes AS m, t.resolutionBreached AS b, t.slaPolicyId AS p, t.reopenCount AS r, t.type AS ty${tk}
-          FROM ticket t${f.join} WHERE ${f.where} AND t.solvedAt >= ? AND t.solvedAt < ? AND t.status <> 'merged'`, [...f.params, ...range]),
-      this.surveys(s, by, o.withTime === true),
+      this.counted(dims('t.createdAt', tk), ticketsIn('t.createdAt'), [...f.params, ...range]),
+      this.counted([...dims('t.firstResponseAt', tk),
+        { sql: 't.firstResponseMinutes AS m', params: [] }, { sql: 't.firstResponseBreached AS b', params: [] }, { sql: 't.slaPolicyId AS p', params: [] },
+      ], ticketsIn('t.firstResponseAt'), [...f.params, ...range]),
+      this.counted([...dims('t.solvedAt', tk),
+        { sql: 't.resolutionMinutes AS m', params: [] }, { sql: 't.resolutionBreached AS b', params: [] }, { sql: 't.slaPolicyId AS p', params: [] },
+        { sql: 'CASE WHEN t.reopenCount > 0 THEN 1 ELSE 0 END AS r', params: [] }, { sql: "CASE WHEN t.type = 'complaint' THEN 1 ELSE 0 END AS c", params: [] },
+      ], ticketsIn('t.solvedAt'), [...f.params, ...range]),
+      this.surveys(s, dims('s.solvedAt', by ? SURVEY_KEY[by] : undefined)),
       o.backlog === false ? Promise.resolve([]) : this.backlog(s, by),
     ]);
     const targets = new Map(policies.map((p) => [Number(p.id), { fr: p.fr !== null && p.fr !== undefined, res: p.res !== null && p.res !== undefined }]));
     return { by, targets, created, responded, solved, surveys, backlog };
   }
 
-  /** Surveys sent for solves in the period, filtered on the attribution copied at the solve; counted per status and rating unless the trend needs each. */
-  private surveys(s: ReportScope, by: Dimension | undefined, withTime: boolean): Promise<Array<Record<string, unknown>>> {
+  /**
+   * COUNT(*) per distinct combination of the columns (`expr AS alias`) over the rows of `from`; a
+   * single count without columns. The columns' own parameters come before `params`.
+   */
+  private counted(columns: Array<{ sql: string; params: unknown[] }>, from: string, params: unknown[]): Promise<Row[]> {
+    if (!columns.length) return this.rows(`SELECT COUNT(*) AS n ${from}`, params);
+    const aliases = columns.map((c) => /\sAS (\w+)$/.exec(c.sql)![1]!).join(', ');
+    return this.rows(`SELECT ${aliases}, COUNT(*) AS n FROM (SELECT ${columns.map((c) => c.sql).join(', ')} ${from}) x GROUP BY ${aliases}`,
+      [...columns.flatMap((c) => c.params), ...params]);
+  }
+
+  /** Surveys sent for solves in the period, filtered on the attribution copied at the solve, counted per status and rating. */
+  private surveys(s: ReportScope, dims: Array<{ sql: string; params: unknown[] }>): Promise<Row[]> {
     const where = [`s.departmentId IN (${marks(s.departmentIds)})`, 's.solvedAt >= ?', 's.solvedAt < ?', `s.status IN ${SENT}`];
     const params: unknown[] = [...s.departmentIds, s.from, s.to];
     const eq = (col: string, v: unknown) => { if (v !== undefined) { where.push(`${col} = ?`); params.push(v); } };
@@ -249,18 +268,15 @@ export class ReportService {
     eq('s.ticketChannel', s.channel);
     eq('s.tier', s.tier);
     eq('s.type', s.type);
-    const sk = by ? `, ${SURVEY_KEY[by]} AS k` : '';
-    if (withTime) return this.rows(`SELECT s.solvedAt AS at, 1 AS n, s.status AS st, s.rating AS rt${sk} FROM survey s WHERE ${where.join(' AND ')}`, params);
-    return this.rows(`SELECT COUNT(*) AS n, s.status AS st, s.rating AS rt${sk} FROM survey s WHERE ${where.join(' AND ')}
-      GROUP BY s.status, s.rating${by ? `, ${SURVEY_KEY[by]}` : ''}`, params);
+    return this.counted([...dims, { sql: 's.status AS st', params: [] }, { sql: 's.rating AS rt', params: [] }], `FROM survey s WHERE ${where.join(' AND ')}`, params);
   }
 
   /**
    * Tickets still to be worked on: live now when the period ends now or later; else those created
-   * before `to`, not merged, and not solved by then (solvedAt empty or at/after `to`) — two queries
-   * that each use the (department, solvedAt) index instead of one OR over every older ticket.
+   * before `to`, not merged, and not solved by then (solvedAt empty or at/after `to`) — two ranges of
+   * the solve index (which holds createdAt too) instead of one OR over every older ticket.
    */
-  private async backlog(s: ReportScope, by?: Dimension): Promise<Array<Record<string, unknown>>> {
+  private async backlog(s: ReportScope, by?: Dimension): Promise<Row[]> {
     const f = this.ticketFilter(s, by === 'tier');
     const k = by ? `${TICKET_KEY[by]} AS k, ` : '';
     const group = by ? ` GROUP BY ${TICKET_KEY[by]}` : '';
@@ -318,51 +334,49 @@ export class ReportService {
   }
 
   /**
-   * Groups the facts into tallies in one pass over the rows: by bucket (`groupOf` reads `at`), by key
-   * (it reads `k`), or all in one (`null`, group 0). A group of -1 is outside every bucket.
+   * Groups the facts into tallies in one pass over the rows: by trend bucket (`groupOf` reads `g`), by
+   * key (it reads `k`), or all in one (`null`, group 0). Every row weighs its count `n`.
    */
-  private tally<G extends string | number>(facts: Facts, groupOf: ((at: number, k: Key) => G) | null): Map<G | 0, Tally> {
+  private tally<G extends string | number>(facts: Facts, groupOf: ((g: number, k: Key) => G) | null): Map<G | 0, Tally> {
     const groups = new Map<G | 0, Tally>();
     const by = facts.by;
     const keyOf = (v: unknown): Key => (v === null || v === undefined ? null : by === 'department' || by === 'agent' ? Number(v) : String(v));
     const single = new Tally();
     if (!groupOf) groups.set(0, single);
-    const of = (r: Row): Tally | null => {
+    const of = (r: Row): Tally => {
       if (!groupOf) return single;
-      const g = groupOf(r.at === undefined || r.at === null ? 0 : toDate(r.at).getTime(), by ? keyOf(r.k) : null);
-      if ((g as unknown) === -1) return null;
+      const g = groupOf(Number(r.g ?? 0), by ? keyOf(r.k) : null);
       let t = groups.get(g);
       if (!t) groups.set(g, (t = new Tally()));
       return t;
     };
     const targets = facts.targets;
     const targeted = (r: Row, metric: 'fr' | 'res', breached: boolean) => breached || (r.p !== null && r.p !== undefined && (targets.get(Number(r.p))?.[metric] ?? false));
-    for (const r of facts.created) { const t = of(r); if (t) t.created += Number(r.n); }
+    for (const r of facts.created) of(r).created += Number(r.n);
     for (const r of facts.responded) {
       const t = of(r);
-      if (!t) continue;
+      const n = Number(r.n);
       const breached = Number(r.b) === 1;
-      if (r.m !== null && r.m !== undefined) t.fr.push(Number(r.m));
-      if (targeted(r, 'fr', breached)) { t.frTargets++; if (!breached) t.frMet++; }
+      if (r.m !== null && r.m !== undefined) addToHistogram(t.fr, Number(r.m), n);
+      if (targeted(r, 'fr', breached)) { t.frTargets += n; if (!breached) t.frMet += n; }
     }
     for (const r of facts.solved) {
       const t = of(r);
-      if (!t) continue;
+      const n = Number(r.n);
       const breached = Number(r.b) === 1;
-      t.solved++;
-      if (r.m !== null && r.m !== undefined) t.res.push(Number(r.m));
-      if (targeted(r, 'res', breached)) { t.resTargets++; if (!breached) t.resMet++; }
-      if (Number(r.r) > 0) t.reopened++;
-      if (r.ty === 'complaint') { t.complaints++; if (!breached) t.complaintsOnTime++; }
+      t.solved += n;
+      if (r.m !== null && r.m !== undefined) addToHistogram(t.res, Number(r.m), n);
+      if (targeted(r, 'res', breached)) { t.resTargets += n; if (!breached) t.resMet += n; }
+      if (Number(r.r) === 1) t.reopened += n;
+      if (Number(r.c) === 1) { t.complaints += n; if (!breached) t.complaintsOnTime += n; }
     }
     for (const r of facts.surveys) {
       const t = of(r);
-      if (!t) continue;
       const n = Number(r.n);
       t.sent += n;
       if (r.st === 'answered' && r.rt !== null && r.rt !== undefined) { t.answered += n; t.ratingSum += Number(r.rt) * n; }
     }
-    for (const r of facts.backlog) { const t = of(r); if (t) t.backlog += Number(r.n); }
+    for (const r of facts.backlog) of(r).backlog += Number(r.n);
     return groups;
   }
 

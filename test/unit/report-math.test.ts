@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { distribution, median, nearestRank, ratio, round } from '../../server/reports/report-math.js';
+import { addToHistogram, distribution, histogramDistribution, histogramMedian, median, nearestRank, ratio, round, type Histogram } from '../../server/reports/report-math.js';
 
 /** The reports' arithmetic (docs/reports.md): nearest-rank percentiles, rounded means and rates. */
 describe('report maths', () => {
@@ -44,5 +44,29 @@ describe('report maths', () => {
     expect(round(-2.5, 0)).to.equal(-3);
     expect(round(0.12345, 4)).to.equal(0.1235);
     expect(round(26.25, 1)).to.equal(26.3);
+  });
+});
+
+describe('report maths on histograms', () => {
+  const histogram = (values: number[]) => {
+    const h: Histogram = new Map();
+    for (const v of values) addToHistogram(h, v);
+    return h;
+  };
+
+  it('gives the same mean, median, p90 and count as the values themselves', () => {
+    for (const values of [[100, 5, 30, 0, 45, 10, 20], [1, 2], [1, 1, 2], [7], [3, 3, 3, 3, 9, 9, 1, 1, 1, 1], Array.from({ length: 101 }, (_, i) => (i * 37) % 50)]) {
+      expect(histogramDistribution(histogram(values)), JSON.stringify(values)).to.deep.equal(distribution(values));
+      expect(histogramMedian(histogram(values))).to.equal(median(values));
+    }
+    expect(histogramDistribution(new Map())).to.deep.equal({ mean: null, median: null, p90: null, count: 0 });
+    expect(histogramMedian(new Map())).to.equal(null);
+  });
+
+  it('counts repeated values by their weight', () => {
+    const h: Histogram = new Map([[10, 9], [500, 1]]); // nine tickets at 10 minutes, one at 500
+    expect(histogramDistribution(h)).to.deep.equal({ mean: 59, median: 10, p90: 10, count: 10 });
+    addToHistogram(h, 500, 1); // 11 values: rank ⌈9.9⌉ = 10 is a 500
+    expect(histogramDistribution(h)).to.deep.include({ median: 10, p90: 500, count: 11 });
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { bucketIndex, bucketStarts, instantOf, isTimeZone, localDateText, parseDateParam, resolvePeriod } from '../../server/reports/report-period.js';
+import { bucketCase, bucketIndex, bucketStarts, instantOf, isTimeZone, localDateText, parseDateParam, resolvePeriod } from '../../server/reports/report-period.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -73,5 +73,31 @@ describe('report periods and buckets', () => {
     expect(bucketIndex(starts, 1e9)).to.equal(2);
     expect(bucketIndex([], 5)).to.equal(-1);
     expect(localDateText('Asia/Shanghai', Date.parse('2026-02-28T16:00:00.000Z'))).to.equal('2026-03-01');
+  });
+});
+
+describe('bucket numbering in SQL', () => {
+  it('finds each value\'s bucket by a binary search of nested CASEs, on SQLite', async () => {
+    const { default: initSqlJs } = await import('sql.js');
+    const db = new (await initSqlJs()).Database();
+    // Stored the way the engines keep DATETIME(3) on SQLite: UTC text.
+    const text = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+    try {
+      for (const n of [1, 2, 3, 7, 31, 400]) {
+        const starts = Array.from({ length: n }, (_, i) => Date.UTC(2026, 0, 1) + i * 86_400_000);
+        const { sql, params } = bucketCase('v', starts);
+        expect(params).to.have.length(n - 1);
+        expect(sql.match(/CASE/g)?.length ?? 0).to.equal(n - 1);
+        for (const i of new Set([0, 1, Math.floor(n / 2), n - 2, n - 1].filter((x) => x >= 0 && x < n))) {
+          for (const offset of [0, 1, 86_399_999]) {
+            // The CASE's placeholders come first in the text, the value's last.
+            const [result] = db.exec(`SELECT ${sql} AS g FROM (SELECT ? AS v)`, [...params.map((d) => text(d.getTime())), text(starts[i]! + offset)]);
+            expect(result!.values[0]![0], `${n} buckets, a value in bucket ${i}`).to.equal(i);
+          }
+        }
+      }
+    } finally {
+      db.close();
+    }
   });
 });

@@ -21,71 +21,17 @@ export interface ReportFilters {
   type?: TicketType | null;
 }
 
-export const TREND_INTERVALS = ['day', 'week', 'month'] as const;
-export type TrendInterval = (typeof TREND_INTERVALS)[number];
+export { INTERVALS as TREND_INTERVALS, MAX_PERIOD_DAYS, type Interval as TrendInterval } from '../../server/reports/report-period';
+export { DIMENSIONS as BREAKDOWN_DIMENSIONS, type Dimension as BreakdownBy } from '../../server/reports/report.types';
+import type { Interval as TrendInterval } from '../../server/reports/report-period';
+import type { Dimension as BreakdownBy } from '../../server/reports/report.types';
 
-export const BREAKDOWN_DIMENSIONS = ['department', 'agent', 'category', 'channel', 'tier', 'type'] as const;
-export type BreakdownBy = (typeof BREAKDOWN_DIMENSIONS)[number];
-
-/** Working minutes; null when nothing was measured. */
-export interface MinutesStats { mean: number | null; median: number | null; p90: number | null; count: number }
-
-/** Fractions 0..1 of the tickets whose clock ended within its deadline; null when no clock ended. */
-export interface SlaCompliance { firstResponse: number | null; resolution: number | null }
-
-export interface ReportPeriod { from: string; to: string; tz?: string }
-
-export interface ReportSummary {
-  period: ReportPeriod;
-  created: number;
-  solved: number;
-  backlog: number;
-  /** The backlog is the live count (the period ends now or later), or reconstructed at the period's end. */
-  backlogAsOf?: 'now' | 'period_end';
-  firstResponseMinutes: MinutesStats;
-  resolutionMinutes: MinutesStats;
-  slaCompliance: SlaCompliance;
-  breaches: { firstResponse: number; nextResponse: number; resolution: number };
-  escalations: number;
-  csat: { average: number | null; responseRate: number | null; responses: number; sent: number };
-  resolutionRate: number | null;
-  onTimeComplaintRate: number | null;
-  reopenRate: number | null;
-}
-
-export interface TrendBucket {
-  start: string;
-  end?: string;
-  created: number;
-  solved: number;
-  firstResponseMedian: number | null;
-  resolutionMedian: number | null;
-  slaCompliance: SlaCompliance;
-  csatAverage: number | null;
-  csatResponses: number;
-}
-
-export interface ReportTrend { period?: ReportPeriod; interval: TrendInterval; buckets: TrendBucket[] }
-
-export interface BreakdownRow {
-  /** Department or agent id (null: none, e.g. unassigned), else the category, channel, tier or type value. */
-  key: number | string | null;
-  label: string | null;
-  /** Category rows: the category's labels in both languages. */
-  labelZh?: string;
-  labelEn?: string;
-  created: number;
-  solved: number;
-  backlog: number;
-  firstResponseMedian: number | null;
-  resolutionMedian: number | null;
-  slaCompliance: SlaCompliance;
-  csatAverage: number | null;
-  csatResponses: number;
-  reopenRate: number | null;
-}
-
-export interface ReportBreakdown { period?: ReportPeriod; by: BreakdownBy; rows: BreakdownRow[] }
+// The answers' shapes are the server's own (dependency-free) types: one definition, no drift.
+export type {
+  BreakdownRow, ReportBreakdown, ReportSummary, ReportTrend, SlaCompliance, TrendBucket, Period as ReportPeriod,
+} from '../../server/reports/report.types';
+export type MinutesStats = import('../../server/reports/report.types').ReportSummary['firstResponseMinutes'];
+import type { ReportBreakdown, ReportSummary, ReportTrend } from '../../server/reports/report.types';
 
 export type ReportKind = 'summary' | 'trend' | 'breakdown';
 

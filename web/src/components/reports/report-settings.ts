@@ -45,8 +45,8 @@ function addDays(d: Date, days: number): Date {
 
 export interface PeriodRange { from: Date; to: Date }
 
-/** The server's limit on one report's period. */
-export const MAX_PERIOD_DAYS = 400;
+export { MAX_PERIOD_DAYS } from '../../reports-api';
+import { MAX_PERIOD_DAYS } from '../../reports-api';
 
 /** What is wrong with a custom period, if anything: missing days, last before first, longer than the server covers. */
 export function customPeriodProblem(s: Pick<ReportSettings, 'preset' | 'customFrom' | 'customTo'>): 'incomplete' | 'reversed' | 'tooLong' | null {
