@@ -46,6 +46,21 @@ export async function seedDemo(s: Services, log: Logger): Promise<boolean> {
   await s.tickets.addMessage(admin, email.ticketId, { text: '已联系门店核对 3 月 8 日交易流水。', visibility: 'internal' });
   await s.tickets.logCall({ agentId: agent.id, role: 'agent', departmentIds: [service.id] },
     { direction: 'inbound', phone: '13700001111', memberName: '陈静', summary: 'Member asked how to upgrade from silver to gold tier.', durationSeconds: 95 });
+  // Two calls already solved and rated on a follow-up call, one of them unhappy: the dashboard, the survey panel
+  // and the follow-ups screen have something to show.
+  const liNa = { agentId: agent.id, role: 'agent' as const, departmentIds: [service.id] };
+  for (const [phone, name, summary, rating, comment] of [
+    ['13600002222', '赵敏', '会员卡挂失后补办进度查询，已告知三个工作日内寄出。', 5, '处理很及时'],
+    ['13600003333', '孙磊', '抱怨门店退货要求出示小票，已解释政策并登记例外申请。', 2, '流程太麻烦，等了很久'],
+  ] as const) {
+    const call = await s.tickets.logCall(liNa, { direction: 'inbound', phone, memberName: name, summary, durationSeconds: 240 });
+    await s.tickets.assign(admin, call.ticketId, agent.id);
+    await s.tickets.logCall(liNa, { direction: 'outbound', phone, summary: '回电确认处理结果。', durationSeconds: 60, ticketId: call.ticketId });
+    await s.tickets.setStatus(liNa, call.ticketId, 'solved');
+    await s.surveys.runDue();
+    const [survey] = (await s.surveys.listForTicket(liNa, call.ticketId)).items;
+    if (survey?.status === 'sent') await s.surveys.recordByAgent(liNa, call.ticketId, survey.id, { rating, comment });
+  }
   log.info('seeded the demo', { departments: 3, agents: 3, members: 4, firstMemberId: zhang.id });
   return true;
 }

@@ -4,7 +4,7 @@ import { bootstrap } from '../../server/bootstrap.js';
 import { systemClock } from '../../server/clock.js';
 import { Database } from '../../server/db/database.js';
 import { createDataSource } from '../../server/db/data-source.js';
-import { Ticket } from '../../server/db/entities/index.js';
+import { FollowUp, Survey, Ticket } from '../../server/db/entities/index.js';
 import { seedDemo, DEMO_PASSWORD } from '../../server/demo/seed.js';
 import { silentLogger } from '../../server/logger.js';
 import { Keyring, PiiVault } from '../../server/security/pii-vault.js';
@@ -44,6 +44,10 @@ for (const engine of ENGINES) {
       const tickets = await s.db.read((m) => m.find(Ticket));
       expect(new Set(tickets.map((t) => t.channel))).to.deep.equal(new Set(['email', 'wechat', 'webchat', 'phone']));
       expect(await s.agents.authenticate('li.na@demo.memberdesk', DEMO_PASSWORD, 'test')).not.to.equal(null);
+      // Rated calls: one happy, one unhappy with its follow-up waiting.
+      const ratings = await s.db.read((m) => m.find(Survey, { order: { id: 'ASC' } }));
+      expect(ratings.map((r) => [r.status, r.rating, r.answeredVia])).to.deep.equal([['answered', 5, 'agent'], ['answered', 2, 'agent']]);
+      expect(await s.db.read((m) => m.find(FollowUp))).to.have.length(1);
       expect(await seedDemo(s, silentLogger)).to.equal(false);
     });
   });
