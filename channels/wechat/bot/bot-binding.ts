@@ -79,7 +79,8 @@ export class WechatBindingFlow {
     } catch (err) {
       await this.d.db.tx((m) => m.delete(WechatBinding, { contactIndex }));
       this.d.log.warn('wechat binding: code email failed', { memberId, error: String((err as Error)?.message ?? err) });
-      return BINDING_TEXT.unavailable;
+      // The same answer as for an unknown number: a different one would tell a stranger that this number is a member's.
+      return BINDING_TEXT.sent;
     }
     this.d.log.info('wechat binding: code sent', { memberId });
     return BINDING_TEXT.sent;
