@@ -29,6 +29,12 @@ export class FollowUp {
   @Column({ type: 'text', nullable: true }) script: string | null;
   @Column({ type: 'datetime', precision: 3 }) dueAt: Date;
   @Column({ type: 'integer', default: 0 }) attempts: number;
+  /** Attempts before an unreachable member's follow-up is closed as such. */
+  @Column({ type: 'integer', default: 3 }) maxAttempts: number;
+  /** The rule that created it (null: a low rating's default, or by hand). */
+  @Column({ type: 'integer', nullable: true }) ruleId: number | null;
+  /** When the console was told it fell due (once per due time). */
+  @Column({ type: 'datetime', precision: 3, nullable: true }) dueNotifiedAt: Date | null;
   @Column({ type: 'varchar', length: 20, nullable: true }) outcome: string | null;
   @Column({ type: 'text', nullable: true }) note: string | null;
   @Column({ type: 'integer', nullable: true }) createdBy: number | null;

@@ -16,9 +16,11 @@ import { WechatOfficialAccount } from './wechat.entity.js';
 import { WechatBinding } from './wechat-bot.entity.js';
 import { Survey } from './survey.entity.js';
 import { FollowUp } from './follow-up.entity.js';
+import { FollowUpRule } from './follow-up-rule.entity.js';
+import { DigestRun, MessageTemplate, SuggestionDecision } from './suggestion.entity.js';
 
-export { TriageCategory, TriageExample, TriageRuleRow, BusinessCalendarRow, Notification, SlaAlert, SlaPolicy, FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent, TicketRead, WechatOfficialAccount, WechatBinding, Survey, FollowUp };
+export { TriageCategory, TriageExample, TriageRuleRow, BusinessCalendarRow, Notification, SlaAlert, SlaPolicy, FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent, TicketRead, WechatOfficialAccount, WechatBinding, Survey, FollowUp, FollowUpRule, DigestRun, MessageTemplate, SuggestionDecision };
 export type { Attachment } from './message.entity.js';
 export type { EscalationLevel } from './department.entity.js';
 
-export const ENTITIES = [TriageCategory, TriageExample, TriageRuleRow, BusinessCalendarRow, Notification, SlaAlert, SlaPolicy, FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent, TicketRead, WechatOfficialAccount, WechatBinding, Survey, FollowUp];
+export const ENTITIES = [TriageCategory, TriageExample, TriageRuleRow, BusinessCalendarRow, Notification, SlaAlert, SlaPolicy, FileChunk, FileObject, Agent, AgentDepartment, AgentStore, AuditEntry, InboundFailure, Mailbox, PiiGrant, TicketParticipant, Delivery, Department, Member, MemberIdentity, Message, Setting, Ticket, TicketEvent, TicketRead, WechatOfficialAccount, WechatBinding, Survey, FollowUp, FollowUpRule, DigestRun, MessageTemplate, SuggestionDecision];

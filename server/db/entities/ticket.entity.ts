@@ -16,6 +16,7 @@ import {
 @Index('IDX_ticket_report_created', ['departmentId', 'createdAt', 'status', 'assigneeId', 'category', 'channel', 'type', 'memberId'])
 @Index('IDX_ticket_report_first_response', ['departmentId', 'firstResponseAt', 'status', 'firstResponseMinutes', 'firstResponseBreached', 'slaPolicyId', 'assigneeId', 'category', 'channel', 'type', 'memberId'])
 @Index('IDX_ticket_report_solved', ['departmentId', 'solvedAt', 'status', 'resolutionMinutes', 'resolutionBreached', 'slaPolicyId', 'reopenCount', 'type', 'assigneeId', 'category', 'channel', 'memberId', 'createdAt'])
+@Index('IDX_ticket_suggestion_decision', ['suggestionDecisionId'])
 export class Ticket {
   @PrimaryGeneratedColumn({ type: 'integer' }) id: number;
   /** MD-000123; derived from the id inside the creating transaction, so unique under concurrency. */
@@ -71,6 +72,8 @@ export class Ticket {
   @Column({ type: 'boolean', default: false }) resolutionBreached: boolean;
   /** Times the ticket went from solved back to work (an agent's reopen or the member's reply). */
   @Column({ type: 'integer', default: 0 }) reopenCount: number;
+  /** A suggestion's decision (shared by the alike suggestions it answers); null: not decided yet. */
+  @Column({ type: 'integer', nullable: true }) suggestionDecisionId: number | null;
   @CreateDateColumn() createdAt: Date;
   @UpdateDateColumn() updatedAt: Date;
 }
