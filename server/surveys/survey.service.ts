@@ -77,7 +77,8 @@ export class SurveyService {
   /** Hook on every ticket change: a solve schedules a survey; leaving `solved` for work (a reopen) or a merge cancels the unanswered one. */
   async onTicketEvents(sql: SqlSession, ticketId: number, events: PendingEvent[], now: Date): Promise<void> {
     for (const e of events) {
-      if (e.type === 'status.changed' && e.data.to === 'solved') await this.schedule(sql, ticketId, now);
+      // A suggestion solved by its decision is answered by that decision's message, not asked for a rating.
+      if (e.type === 'status.changed' && e.data.to === 'solved' && e.data.reason !== 'suggestion_decided') await this.schedule(sql, ticketId, now);
       else if (e.type === 'status.changed' && e.data.from === 'solved' && e.data.to !== 'closed') await this.cancelOpen(sql, ticketId, 'reopened', now);
       else if (e.type === 'ticket.merged') await this.cancelOpen(sql, ticketId, 'merged', now);
     }
