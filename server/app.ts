@@ -24,6 +24,7 @@ import { createSlackInteractions } from './notify/slack/slack-interactions.js';
 import type { Services } from './services.js';
 import { widgetRoutes } from '../channels/webchat/widget.routes.js';
 import { surveyRoutes } from './http/routes/survey.routes.js';
+import { suggestionRoutes } from './http/routes/suggestion.routes.js';
 import { wechatBotRoutes } from './http/routes/wechat-bot.routes.js';
 import type { WechatBot } from '../channels/wechat/bot/wechat-bot.js';
 
@@ -91,6 +92,7 @@ export function createApp(s: Services, o: AppOptions = {}): Express {
   reportRoutes(api, auth, s);
   wechatBotRoutes(api, auth, s, o.wechatBot ?? null);
   surveyRoutes(api, auth, s);
+  suggestionRoutes(api, auth, s);
   defineRoute(api, auth, { method: 'get', path: '/openapi.json', tag: 'meta', public: true, summary: 'This document.' },
     () => openApiDocument(VERSION));
   api.use(notFoundHandler);

@@ -15,6 +15,8 @@ export async function bootstrap(s: Services, o: { adminEmail: string | null; adm
     log.info('created the default department', { departmentId: d.id });
   }
   if (await s.triageAdmin.ensureDefaults()) log.info('installed the starter triage categories, rules and examples');
+  if (await s.suggestions.ensureDefaults()) log.info('installed the SLA policy for suggestions (decision within 10 working days)');
+  if (await s.followUps.rules.ensureDefaults()) log.info('installed the default follow-up rules');
   if ((await s.db.read((m) => m.count(Agent))) > 0) return;
   const email = o.adminEmail ?? 'admin@memberdesk.local';
   const password = o.adminPassword ?? generatePassword();

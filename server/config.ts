@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { ConfigError } from './errors.js';
 import { DEFAULT_SURVEY_SETTINGS, type SurveySettings } from './surveys/survey-settings.js';
+import { DEFAULT_DIGEST_SCHEDULE, DIGEST_SCHEDULE_PATTERN, parseDigestSchedule, type DigestSchedule } from './suggestions/digest.js';
 
 /** Everything the process reads from its environment, validated once at boot. */
 export interface Config {
@@ -62,6 +63,8 @@ export interface Config {
   wechatyGroupIds: string[];
   /** Satisfaction surveys (docs/surveys.md). */
   surveys: SurveySettings;
+  /** The weekly suggestions digest (MEMBERDESK_SUGGESTION_DIGEST, `mon 09:00 [zone]` or `off`); null: off. */
+  suggestionDigest: DigestSchedule | null;
 }
 
 /** One origin, spaces around it allowed: scheme and host (and port), no path, no trailing slash. */
@@ -107,11 +110,11 @@ const envSchema = {
     WECHATY_PUPPET_SERVICE_TOKEN: { type: 'string', minLength: 8 },
     WECHATY_NAME: { type: 'string', pattern: '^[\\w.-]{1,64}$' },
     WECHATY_GROUP_IDS: { type: 'string', pattern: '^\\s*[^\\s,]+\\s*(,\\s*[^\\s,]+\\s*)*$' },
+    MEMBERDESK_SUGGESTION_DIGEST: { type: 'string', pattern: DIGEST_SCHEDULE_PATTERN },
     MEMBERDESK_SURVEY_DELAY_MINUTES: { type: 'string', pattern: '^[0-9]{1,5}$' },
     MEMBERDESK_SURVEY_EXPIRY_DAYS: { type: 'string', pattern: '^([1-9]|[1-8][0-9]|90)$' },
     MEMBERDESK_SURVEY_REMINDER_HOURS: { type: 'string', pattern: '^[0-9]{1,4}$' },
     MEMBERDESK_SURVEY_LOW_RATING: { type: 'string', enum: ['0', '1', '2', '3', '4'] },
-    MEMBERDESK_FOLLOW_UP_DUE_HOURS: { type: 'string', pattern: '^[1-9][0-9]{0,3}$' },
   },
 } as const;
 
@@ -167,14 +170,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wechatyPuppetServiceToken: present.WECHATY_PUPPET_SERVICE_TOKEN ?? null,
     wechatyName: present.WECHATY_NAME ?? null,
     wechatyGroupIds: present.WECHATY_GROUP_IDS?.split(',').map((g) => g.trim()) ?? [],
+    suggestionDigest: suggestionDigest(present.MEMBERDESK_SUGGESTION_DIGEST),
     surveys: {
       delayMinutes: Number(present.MEMBERDESK_SURVEY_DELAY_MINUTES ?? DEFAULT_SURVEY_SETTINGS.delayMinutes),
       expiryDays: Number(present.MEMBERDESK_SURVEY_EXPIRY_DAYS ?? DEFAULT_SURVEY_SETTINGS.expiryDays),
       reminderHours: Number(present.MEMBERDESK_SURVEY_REMINDER_HOURS ?? DEFAULT_SURVEY_SETTINGS.reminderHours),
       lowRatingMax: Number(present.MEMBERDESK_SURVEY_LOW_RATING ?? DEFAULT_SURVEY_SETTINGS.lowRatingMax),
-      followUpDueHours: Number(present.MEMBERDESK_FOLLOW_UP_DUE_HOURS ?? DEFAULT_SURVEY_SETTINGS.followUpDueHours),
     },
   };
+}
+
+/** `mon 09:00`, `fri 17:30 Europe/London` or `off` (the form already matched by the schema); the zone must exist. */
+function suggestionDigest(value: string | undefined): DigestSchedule | null {
+  if (value === undefined) return DEFAULT_DIGEST_SCHEDULE;
+  const parsed = parseDigestSchedule(value);
+  if (parsed === undefined) invalid(`MEMBERDESK_SUGGESTION_DIGEST: unknown time zone in "${value}"`);
+  return parsed ?? null;
 }
 
 /** `port`, `host:port` or `[ipv6]:port` (already matched by the schema) → where to listen; a bare port means all interfaces. */

@@ -42,6 +42,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
   const services = buildServices({
     db, vault, channels: configuredChannels(vault, outbound), notifiers: configuredNotifiers(config, outbound), publicUrl: config.publicUrl, clock: opts.clock ?? systemClock, log,
     tokenTtlMinutes: config.tokenTtlMinutes, deliveryPollMs: config.deliveryPollMs, maskNames: config.maskNames, dataDir: config.dataDir, fileStore: config.fileStore, surveys: config.surveys,
+    suggestionDigest: config.suggestionDigest,
   });
   await bootstrap(services, { adminEmail: config.adminEmail, adminPassword: config.adminPassword, print }, log);
   if (config.demo && (await seedDemo(services, log))) {
@@ -68,6 +69,8 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
   // Also fires, at once, whatever fell due while no server was running.
   services.slaScheduler.start();
   services.surveyWorker.start();
+  services.suggestionDigest.start();
+  services.followUpWorker.start();
   const retention = startRetention(services, config.retentionMonths, log);
   const imap = startImapPollers(services, log, { intervalMs: config.imapPollMs });
   // Inbound SMTP (MEMBERDESK_SMTP_LISTEN); off unless configured.
@@ -86,6 +89,8 @@ export async function startRuntime(config: Config, log: Logger, opts: { clock?: 
       await services.delivery.stop();
       await services.slaScheduler.stop();
       await services.surveyWorker.stop();
+      await services.suggestionDigest.stop();
+      await services.followUpWorker.stop();
       await services.notifications.stop();
       outbound?.transport.close();
       await counters.close();

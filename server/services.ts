@@ -35,10 +35,14 @@ import { NotificationWorker } from './notify/notification.worker.js';
 import type { Notifier } from './notify/notification.js';
 import { ChangeFeed } from './change-feed.js';
 import { FollowUps } from './follow-ups/follow-up.service.js';
+import { FollowUpWorker } from './follow-ups/follow-up.worker.js';
 import { SurveyLinks } from './surveys/survey-link.js';
 import { DEFAULT_SURVEY_SETTINGS, type SurveySettings } from './surveys/survey-settings.js';
 import { SurveyService } from './surveys/survey.service.js';
 import { SurveyWorker } from './surveys/survey.worker.js';
+import { DEFAULT_DIGEST_SCHEDULE, type DigestSchedule } from './suggestions/digest.js';
+import { SuggestionDigestWorker } from './suggestions/suggestion-digest.worker.js';
+import { SuggestionService } from './suggestions/suggestion.service.js';
 
 export interface Services {
   db: Database;
@@ -79,6 +83,11 @@ export interface Services {
   surveyWorker: SurveyWorker;
   /** Follow-up tasks (回访) opened by low ratings. */
   followUps: FollowUps;
+  /** Puts follow-ups into the live queue when they fall due (docs/follow-ups.md). */
+  followUpWorker: FollowUpWorker;
+  /** Suggestions: evaluation queue, decisions, templates, weekly digest (docs/suggestions.md). */
+  suggestions: SuggestionService;
+  suggestionDigest: SuggestionDigestWorker;
 }
 
 export interface ServiceOptions {
@@ -104,6 +113,8 @@ export interface ServiceOptions {
   notifiers?: Notifier[];
   /** Survey timing and the low-rating threshold (defaults: at once, 7 days, one reminder after 48 h, 1–2 is low). */
   surveys?: Partial<SurveySettings>;
+  /** When the weekly suggestions digest goes out (default Monday 09:00 Asia/Shanghai); null: never. */
+  suggestionDigest?: DigestSchedule | null;
 }
 
 /** How long each process keeps SLA policies, calendars and contacts before reading them again. */
@@ -172,16 +183,19 @@ export function buildServices(o: ServiceOptions): Services {
   };
 
   const followUps = new FollowUps({
-    db: o.db, tickets: () => tickets, notifyChannels: () => notifyChannels, ticketUrl: (id) => `${publicUrl}/#/tickets/${id}`,
+    db: o.db, clock: o.clock, log: o.log, tickets: () => tickets, notifyChannels: () => notifyChannels, ticketUrl: (id) => `${publicUrl}/#/tickets/${id}`,
   });
   // Assigned once the ticket service it needs exists; the ticket service's hooks only run later, on changes.
   let surveys: SurveyService | null = null;
   let surveyWorker: SurveyWorker | null = null;
+  const followUpWorker = new FollowUpWorker({ followUps, log: o.log });
   /** After a committed change: wake the survey worker for a step it wrote, send the notifications a low rating wrote. */
   const afterSurveyChange = (): void => {
     const at = surveys?.takeEarliestCheck();
     if (at) surveyWorker?.wakeIn(at.getTime() - o.clock.now().getTime());
     if (followUps.takeNotificationsWritten()) notifications.kick();
+    const due = followUps.takeEarliestDue();
+    if (due) followUpWorker.wakeIn(due.getTime() - o.clock.now().getTime());
   };
 
   const mailboxes = new MailboxService(o.db, o.vault);
@@ -194,6 +208,7 @@ export function buildServices(o: ServiceOptions): Services {
     onEvents: async (sql, ticketId, events, now) => {
       await sla.onTicketEvents(sql, ticketId, events, now);
       await surveys!.onTicketEvents(sql, ticketId, events, now);
+      await followUps.onTicketEvents(sql, ticketId, events, now);
     },
     claimReply: (sql, c) => surveys!.claimReply(sql, c),
     afterCommit: (n) => {
@@ -208,8 +223,15 @@ export function buildServices(o: ServiceOptions): Services {
     links: new SurveyLinks(o.vault.subKey('survey-link'), publicUrl),
   });
   surveyWorker = new SurveyWorker({ surveys, log: o.log });
+  const suggestions = new SuggestionService({
+    db: o.db, clock: o.clock, log: o.log, tickets, slaAdmin: new SlaAdminService({ db: o.db, config: slaConfig, onChange: () => {} }), recomputeSla: afterAdminChange,
+    notifyChannels: () => notifyChannels, onNotificationsWritten: () => notifications.kick(), queueUrl: `${publicUrl}/#/suggestions`,
+    digest: o.suggestionDigest === undefined ? DEFAULT_DIGEST_SCHEDULE : o.suggestionDigest,
+  });
+  const suggestionDigest = new SuggestionDigestWorker({ suggestions, log: o.log });
   return {
-    triage, triageAdmin: new TriageAdminService(o.db, triage), assigner, feed, surveys, surveyWorker, followUps,
+    suggestions, suggestionDigest,
+    triage, triageAdmin: new TriageAdminService(o.db, triage), assigner, feed, surveys, surveyWorker, followUps, followUpWorker,
     presence: new PresenceService({ db: o.db, clock: o.clock, tickets, log: o.log }),
     files, slaConfig, sla, slaScheduler, notifications, ackLinks,
     slaAdmin: new SlaAdminService({ db: o.db, config: slaConfig, onChange: afterAdminChange }),

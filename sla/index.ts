@@ -6,6 +6,7 @@ export {
   ALWAYS_OPEN_UTC, InvalidCalendarError, addWorkingMinutes, isWorkingTime, nextOpening, validateCalendar, workingMinutesBetween,
   type BusinessCalendar, type Weekday, type WorkingPeriod,
 } from './calendar.js';
+export { addWorkingDays, isWorkingDay } from './working-days.js';
 export { matchPolicy, type PolicyRule, type PolicySubject, type SlaConditions, type SlaTargets } from './policy.js';
 export {
   ALERT_BITS, METRICS, applyClockEvent, computeDeadlines, dueAlerts, initialState, markAlerted, nextCheckAt, remainingMinutes,

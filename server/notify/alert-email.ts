@@ -1,5 +1,6 @@
 import { escapeHtml as esc, formatDueUtc, METRIC_TEXT, type Bilingual } from './alert-text.js';
 import type { NotificationPayload } from './notification.js';
+import { digestEmail } from '../suggestions/digest.js';
 
 export interface AlertEmail {
   subject: string;
@@ -21,6 +22,7 @@ const PRIORITY: Record<string, Bilingual> = {
  * Pure, so every wording is unit-tested without SMTP.
  */
 export function alertEmail(p: NotificationPayload): AlertEmail {
+  if (p.kind === 'suggestion.digest' && p.digest) return digestEmail(p.digest);
   const zhFirst = p.contact.locale === 'zh-CN';
   const pair = (b: Bilingual) => (zhFirst ? `${b.zh} / ${b.en}` : `${b.en} / ${b.zh}`);
   const what = sentence(p);
@@ -77,6 +79,7 @@ function headline(p: NotificationPayload): Bilingual {
   switch (p.kind) {
     case 'ticket.urgent': return { en: 'Urgent ticket', zh: '紧急工单' };
     case 'survey.low_rating': return { en: `Member rated ${p.rating}/5: follow-up due`, zh: `会员评分 ${p.rating}/5，需回访` };
+    case 'suggestion.digest': return { en: 'Suggestions digest', zh: '会员建议周报' };
     case 'sla.escalated': return { en: `Escalated to level ${p.level}: ${metric.en}`, zh: `已升级至第 ${p.level} 级：${metric.zh}` };
     case 'sla.breached': return { en: `SLA breached: ${metric.en}`, zh: metric.zh };
   }
@@ -89,6 +92,7 @@ function sentence(p: NotificationPayload): Bilingual {
   switch (p.kind) {
     case 'ticket.urgent': return { en: `ticket ${n} is urgent.`, zh: `工单 ${n} 为紧急工单。` };
     case 'survey.low_rating': return { en: `the member rated ticket ${n} ${p.rating} out of 5, and a follow-up call is due.`, zh: `会员对工单 ${n} 的服务评分为 ${p.rating}/5，需要回访。` };
+    case 'suggestion.digest': return { en: 'here is the weekly suggestions digest.', zh: '以下是本周会员建议汇总。' };
     case 'sla.escalated': return { en: `ticket ${n} has been escalated to you (level ${p.level}): ${metric.en}.`, zh: `工单 ${n} 已升级至您（第 ${p.level} 级）：${metric.zh}。` };
     case 'sla.breached': return { en: `ticket ${n} has breached its SLA: ${metric.en}.`, zh: `工单 ${n} 已超出 SLA：${metric.zh}。` };
   }

@@ -1,10 +1,12 @@
+import type { DigestInput } from '../suggestions/digest.js';
+
 /**
  * What staff are told about an SLA alert or an unhappy member (Slack message, email). Carries no member
  * contact data: only the ticket's number, subject and department, and links into the console.
  */
 export interface NotificationPayload {
   /** `survey.low_rating`: a member rated the service low; a follow-up (回访) is due at `dueAt`. */
-  kind: 'sla.breached' | 'sla.escalated' | 'ticket.urgent' | 'survey.low_rating';
+  kind: 'sla.breached' | 'sla.escalated' | 'ticket.urgent' | 'survey.low_rating' | 'suggestion.digest';
   /** The SLA alert; 0 for a low rating (nothing to acknowledge: the follow-up is done in the console). */
   alertId: number;
   /** The rating, for `survey.low_rating`. */
@@ -26,6 +28,8 @@ export interface NotificationPayload {
   ticketUrl: string;
   /** Email only: a signed link to acknowledge (confirmation page, POST on click). */
   ackUrl?: string;
+  /** `suggestion.digest`: the weekly suggestions digest (docs/suggestions.md); ticket fields are empty, ticketId 0. */
+  digest?: DigestInput;
 }
 
 /** A notification row as a sender sees it. */

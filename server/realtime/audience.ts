@@ -51,6 +51,11 @@ export function changeNotices(change: TicketChange, t: NoticeTicket, at: Date): 
     if (typeof to === 'number' && !(change.actor.type === 'agent' && change.actor.id === to)) out.push({ rooms: [agentRoom(to)], notice: { kind: 'assigned', ...base } });
     // An unhappy member: the whole department (its supervisors among them) sees the follow-up it must do.
     if (e.type === 'followup.created' && e.data.reason === 'low_rating') out.push({ rooms: ticketAudience(t), notice: { kind: 'follow_up', ...base, rating: Number(e.data.rating) } });
+    // A follow-up fell due: its assignee, else the department's queue (docs/follow-ups.md).
+    if (e.type === 'followup.due') {
+      const to = typeof e.data.assigneeId === 'number' ? [agentRoom(e.data.assigneeId)] : ticketAudience(t);
+      out.push({ rooms: to, notice: { kind: 'follow_up_due', ...base, followUpId: Number(e.data.followUpId) } });
+    }
   }
   return out;
 }

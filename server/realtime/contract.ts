@@ -4,7 +4,7 @@ import type { Presence, Priority, Role } from '../domain.js';
  * The /agents socket's payloads (docs/realtime.md), shared by the server and the console (web/ imports
  * this file, so it imports nothing but the domain's vocabulary).
  */
-export const NOTICE_KINDS = ['ticket.created', 'assigned', 'member.replied', 'sla.warning', 'sla.breach', 'escalation', 'urgent', 'follow_up'] as const;
+export const NOTICE_KINDS = ['ticket.created', 'assigned', 'member.replied', 'sla.warning', 'sla.breach', 'escalation', 'urgent', 'follow_up', 'follow_up_due'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 export interface Notice {
@@ -19,6 +19,8 @@ export interface Notice {
   level?: number;
   /** A survey rating that opened a follow-up (`follow_up`). */
   rating?: number;
+  /** The follow-up that fell due (`follow_up_due`). */
+  followUpId?: number;
 }
 
 export interface Viewer { agentId: number; name: string; typing: boolean }

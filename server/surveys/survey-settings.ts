@@ -8,8 +8,6 @@ export interface SurveySettings {
   reminderHours: number;
   /** Ratings up to this value open a follow-up (回访) for the ticket's department. */
   lowRatingMax: number;
-  /** Hours the department has to do that follow-up. */
-  followUpDueHours: number;
 }
 
 export const DEFAULT_SURVEY_SETTINGS: SurveySettings = {
@@ -17,5 +15,4 @@ export const DEFAULT_SURVEY_SETTINGS: SurveySettings = {
   expiryDays: 7,
   reminderHours: 48,
   lowRatingMax: 2,
-  followUpDueHours: 24,
 };

@@ -263,9 +263,9 @@ export class SurveyService {
       [input.rating, comment, now, via, agentId, s.id]);
     const events: PendingEvent[] = [{ type: 'survey.answered', data: { surveyId: s.id, rating: input.rating, via, comment } }];
     if (input.rating <= this.d.settings.lowRatingMax) {
-      const dueAt = new Date(now.getTime() + this.d.settings.followUpDueHours * 3_600_000);
-      const followUp = await this.d.followUps.openForLowRating(sql, { ticketId: s.ticketId, surveyId: s.id, rating: input.rating, dueAt, channel: s.channel === 'wechat' ? 'wechat' : 'call' }, now);
-      if (followUp) events.push({ type: 'followup.created', data: { followUpId: followUp, reason: 'low_rating', rating: input.rating, surveyId: s.id, dueAt: dueAt.toISOString() } });
+      // The low_rating follow-up rules decide whether, when and how (docs/follow-ups.md).
+      const followUp = await this.d.followUps.openForLowRating(sql, { ticketId: s.ticketId, surveyId: s.id, rating: input.rating }, now);
+      if (followUp) events.push({ type: 'followup.created', data: { followUpId: followUp.id, reason: 'low_rating', ruleId: followUp.ruleId, rating: input.rating, surveyId: s.id, dueAt: followUp.dueAt.toISOString() } });
     }
     return events;
   }

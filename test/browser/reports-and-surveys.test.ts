@@ -284,7 +284,6 @@ describe('browser: reports, follow-ups and surveys (Chromium)', function () {
     expect(await row.locator('[data-testid="rating-stars"]').getAttribute('data-rating')).to.equal('2');
     const manual = page.locator(`[data-testid="follow-up-row"][data-follow-up-id="${manualFollowUp}"]`);
     expect(await manual.getByTestId('follow-up-due').getAttribute('data-overdue')).to.equal('true');
-    expect(await row.getByTestId('follow-up-due').getAttribute('data-overdue')).to.equal('false');
     await page.screenshot({ path: path.join(SHOTS, 'follow-ups.png'), fullPage: true });
 
     await row.getByTestId('follow-up-mark-done').click();

@@ -43,7 +43,9 @@ export type Api = (method: string, path: string, opts?: { token?: string; body?:
  */
 export async function startWorld(engine: TestEngine, opts: { clock?: Clock; channels?: ChannelRegistry; startDelivery?: boolean;
   /** Run the survey worker (default); tests driving an injected clock call services.surveys.runDue() themselves. */
-  startSurveys?: boolean; surveys?: ServiceOptions['surveys']; app?: AppOptions; fileStore?: 'dir' | 'db'; notifiers?: Notifier[];
+  startSurveys?: boolean; surveys?: ServiceOptions['surveys'];
+  /** Run the follow-up worker (off by default: tests call services.followUps.runDue() themselves). */
+  startFollowUps?: boolean; app?: AppOptions; fileStore?: 'dir' | 'db'; notifiers?: Notifier[];
   /** Attach socket.io (agents and chat namespaces); `redisUrl` shares rooms with other worlds on the same database. */
   realtime?: boolean | Partial<RealtimeOptions>; } = {}): Promise<TestWorld> {
   const target = await engine.fresh();
@@ -63,7 +65,10 @@ export async function startWorld(engine: TestEngine, opts: { clock?: Clock; chan
     : null;
   if (opts.startDelivery !== false) services.delivery.start();
   if (opts.startSurveys !== false) services.surveyWorker.start();
+  if (opts.startFollowUps === true) services.followUpWorker.start();
 
+  // What bootstrap installs on every start: the default follow-up rules (docs/follow-ups.md).
+  await services.followUps.rules.ensureDefaults();
   const deptA = (await services.departments.create({ name: 'Dept A', isDefault: true })).id;
   const deptB = (await services.departments.create({ name: 'Dept B' })).id;
   const mk = async (name: string, role: Principal['role'], departmentIds: number[]) => {
@@ -96,6 +101,7 @@ export async function startWorld(engine: TestEngine, opts: { clock?: Clock; chan
       server.closeAllConnections?.();
       await services.delivery.stop();
       await services.surveyWorker.stop();
+      await services.followUpWorker.stop();
       await services.slaScheduler.stop();
       await services.notifications.stop();
       await ds.destroy();

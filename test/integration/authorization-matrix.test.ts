@@ -156,7 +156,32 @@ const CASES: Record<string, Case> = {
   'get /reports/summary': { scoped: 'department', path: (f) => `/api/reports/summary?departmentId=${f.department}`, deny: { supervisor: { otherDept: 403 } } },
   'get /reports/trend': { scoped: 'department', path: (f) => `/api/reports/trend?interval=week&departmentId=${f.department}`, deny: { supervisor: { otherDept: 403 } } },
   'get /reports/breakdown': { scoped: 'department', path: (f) => `/api/reports/breakdown?by=agent&format=csv&departmentId=${f.department}`, deny: { supervisor: { otherDept: 403 } } },
+  // Follow-ups (docs/follow-ups.md): by hand on a ticket the caller sees; rules are admins' (supervisors read); the report like the others.
+  'post /tickets/:id/follow-ups': { scoped: 'ticket', hidden: TICKET_HIDDEN, body: () => ({ dueAt: new Date(Date.now() + 3_600_000).toISOString(), channel: 'call' }) },
+  'get /follow-up-rules': { scoped: 'none' },
+  'post /follow-up-rules': { scoped: 'none', body: (f) => ({ name: `Matrix follow-up rule ${f.n}`, trigger: 'solved', delayDays: 1, channel: 'call', active: false }) },
+  'put /follow-up-rules/order': { scoped: 'none', body: async (_f, w) => ({ ids: (await w.services.followUps.rules.list()).map((r) => r.id).reverse() }) },
+  'get /follow-up-rules/:id': { scoped: 'none', path: (f) => `/api/follow-up-rules/${followUpRules.get(f.n)}` },
+  'patch /follow-up-rules/:id': { scoped: 'none', path: (f) => `/api/follow-up-rules/${followUpRules.get(f.n)}`, body: () => ({ script: 'matrix' }) },
+  'delete /follow-up-rules/:id': { scoped: 'none', path: (f) => `/api/follow-up-rules/${followUpRules.get(f.n)}` },
+  'get /reports/follow-ups': { scoped: 'department', path: (f) => `/api/reports/follow-ups?by=agent&format=csv&departmentId=${f.department}`, deny: { supervisor: { otherDept: 403 } } },
+  // Suggestions (docs/suggestions.md): the queue and decisions follow the tickets; templates are edited by the department's supervisors (installation: admins).
+  'get /suggestions': { scoped: 'none' },
+  'post /suggestions/decisions': { scoped: 'ticket', hidden: TICKET_HIDDEN, body: (f) => ({ ticketIds: [f.ticket], outcome: 'declined', summary: 'matrix' }) },
+  'get /suggestions/decisions/:id': { scoped: 'department', path: (f) => `/api/suggestions/decisions/${suggestionDecisions.get(f.n)}`, hidden: { otherDept: ['agent', 'supervisor'] } },
+  'patch /suggestions/decisions/:id': { scoped: 'department', path: (f) => `/api/suggestions/decisions/${suggestionDecisions.get(f.n)}`, body: () => ({ effectiveOn: '2027-01-01' }), hidden: { otherDept: ['agent', 'supervisor'] } },
+  'post /suggestions/decisions/:id/tickets': { scoped: 'ticket', hidden: TICKET_HIDDEN, path: (f) => `/api/suggestions/decisions/${suggestionDecisions.get(f.n)}/tickets`, body: (f) => ({ ticketIds: [f.ticket] }) },
+  'get /suggestions/templates': { scoped: 'department', path: (f) => `/api/suggestions/templates?departmentId=${f.department}`, deny: { agent: { otherDept: 403 }, supervisor: { otherDept: 403 } } },
+  'put /suggestions/templates/:id/:key/:language': { scoped: 'department', path: (f) => `/api/suggestions/templates/${f.department}/suggestion.declined/en`, body: () => ({ body: 'Thank you for {ticketNumber}: {summary}' }), deny: { agent: { own: 403, otherDept: 403 }, supervisor: { otherDept: 403 } } },
+  'delete /suggestions/templates/:id/:key/:language': { scoped: 'department', path: (f) => `/api/suggestions/templates/${f.department}/suggestion.declined/en`, deny: { agent: { own: 403, otherDept: 403 }, supervisor: { otherDept: 403 } } },
+  'get /reports/suggestions': { scoped: 'department', path: (f) => `/api/reports/suggestions?format=csv&departmentId=${f.department}`, deny: { supervisor: { otherDept: 403 } } },
 };
+
+/** Fixture number → a suggestion decision of the fixture's department (the decision routes' :id). */
+const suggestionDecisions = new Map<number, number>();
+
+/** Fixture number → an inactive follow-up rule made for it (the rule routes' :id). */
+const followUpRules = new Map<number, number>();
 
 const CALLERS: Caller[] = ['none', 'agent', 'supervisor', 'analyst', 'admin'];
 const key = (r: RouteSpec) => `${r.method} ${r.path}`;
@@ -212,6 +237,9 @@ for (const engine of ENGINES) {
         [ticket.ticketId, member.id, at, dept, at, at, new Date(at.getTime() + 86_400_000), `matrixnonce${n}`, at]))).insertId;
       const followUp = (await w.services.db.sqlTx((sql) => sql.run(
         "INSERT INTO follow_up (ticketId, departmentId, reason, status, dueAt, attempts, createdAt) VALUES (?, ?, 'manual', 'open', ?, 0, ?)", [ticket.ticketId, dept, at, at]))).insertId;
+      followUpRules.set(n, (await w.services.followUps.rules.create({ name: `Fixture follow-up rule ${n}`, trigger: 'solved', delayDays: 1, channel: 'call', active: false })).id);
+      suggestionDecisions.set(n, (await w.services.db.sqlTx((sql) => sql.run(
+        "INSERT INTO suggestion_decision (departmentId, outcome, summary, effectiveOn, decidedBy, createdAt, updatedAt) VALUES (?, 'planned', 'matrix', NULL, ?, ?, ?)", [dept, w.admin.agentId, at, at]))).insertId);
       return { survey, followUp, rule, category, calendar, policy, message: ticket.messageId, mailbox, mailboxAddress, officialAccount, ticket: ticket.ticketId, member: member.id, agent: own ? w.agentA.agentId : w.agentB.agentId, department: own ? w.deptA : w.deptB, grant: grant!.id, mergeTarget: mergeTarget.ticketId, freshDepartment, n };
     };
 

@@ -190,7 +190,8 @@ for (const engine of ENGINES) {
 
         const [followUp] = await w.services.db.read((m) => m.find(FollowUp, { where: { ticketId } }));
         expect(followUp).to.include({ departmentId: w.deptA, reason: 'low_rating', status: 'open', channel: 'call' });
-        expect(followUp!.dueAt.getTime()).to.equal(clock.now().getTime() + 24 * HOUR);
+        // The default low-rating rule (docs/follow-ups.md): delay 0, due at once.
+        expect(followUp!.dueAt.getTime()).to.equal(clock.now().getTime());
         expect(await eventsOf(ticketId, 'followup.')).to.deep.equal(['followup.created']);
         const rows = await w.services.db.read((m) => m.find(Notification, { where: { ticketId } }));
         expect(rows.map((r) => [r.channel, r.agentId, r.payload.kind, r.payload.rating])).to.deep.equal([['email', w.supervisorA.agentId, 'survey.low_rating', 2]]);

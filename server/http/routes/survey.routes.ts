@@ -1,9 +1,8 @@
 import type { Router } from 'express';
-import { FOLLOW_UP_REASONS } from '../../db/entities/follow-up.entity.js';
-import { FOLLOW_UP_OUTCOMES, type FollowUpOutcome, type FollowUpQuery } from '../../follow-ups/follow-up.service.js';
 import type { AnswerInput } from '../../surveys/survey.service.js';
 import type { Services } from '../../services.js';
-import { defineRoute, idParams, int, nullable, obj, oneOf, pageQuery, str, type ApiServices } from '../api.js';
+import { followUpRoutes } from './follow-up.routes.js';
+import { defineRoute, idParams, int, nullable, obj, str, type ApiServices } from '../api.js';
 
 const answerBody = obj({ rating: { type: 'integer', minimum: 1, maximum: 5 }, comment: nullable(str({ maxLength: 2000 })) }, ['rating']);
 // A link token is `<surveyId>.<nonce>.<mac>`; anything else is refused by the schema before any lookup.
@@ -11,7 +10,7 @@ const tokenParams = obj({ token: str({ minLength: 10, maxLength: 120, pattern: '
 
 /**
  * Satisfaction surveys (docs/surveys.md): the member's signed link (public, rate-limited per IP like every
- * public route), the ticket's surveys for agents, and an answer an agent records from a call; follow-ups (回访).
+ * public route), the ticket's surveys for agents, and an answer an agent records from a call. Follow-ups (回访) are registered from here: follow-up.routes.ts.
  */
 export function surveyRoutes(r: Router, auth: ApiServices, s: Services): void {
   defineRoute<{ token: string }, never, never>(r, auth, {
@@ -36,23 +35,6 @@ export function surveyRoutes(r: Router, auth: ApiServices, s: Services): void {
     summary: 'Records the answer a member gave on a call (a phone-only ticket, or a member who would rather talk). The rating counts like any other; a low one opens a follow-up.',
   }, ({ principal, params, body }) => s.surveys.recordByAgent(principal, params.id, params.surveyId, body));
 
-  defineRoute<Record<string, never>, FollowUpQuery & { status: 'open' | 'done' | 'all' }, never>(r, auth, {
-    method: 'get', path: '/follow-ups', tag: 'follow-ups',
-    query: obj({ status: { ...oneOf(['open', 'done', 'all']), default: 'open' }, departmentId: int(), reason: oneOf(FOLLOW_UP_REASONS), ...pageQuery }),
-    summary: 'Follow-up tasks (回访) of your departments, soonest due first (keyset cursor). Each carries its ticket\'s number and subject and, for a low rating, the rating.',
-  }, ({ principal, query }) => s.followUps.list(principal, query));
-
-  defineRoute<{ id: number }, never, never>(r, auth, {
-    method: 'get', path: '/tickets/:id/follow-ups', tag: 'follow-ups', params: idParams,
-    summary: 'The ticket\'s follow-ups, newest first.',
-  }, async ({ principal, params }) => {
-    await s.surveys.listForTicket(principal, params.id);
-    return s.followUps.listForTicket(principal, params.id);
-  });
-
-  defineRoute<{ id: number }, never, { outcome: FollowUpOutcome; note?: string | null }>(r, auth, {
-    method: 'post', path: '/follow-ups/:id/done', tag: 'follow-ups', params: idParams,
-    body: obj({ outcome: oneOf(FOLLOW_UP_OUTCOMES), note: nullable(str({ maxLength: 4000 })) }, ['outcome']),
-    summary: 'Records that a follow-up was done and how it went (satisfied, not_satisfied, unreachable, other), with a note; written to the ticket\'s history.',
-  }, ({ principal, params, body }) => s.followUps.markDone(principal, params.id, body));
+  // Follow-ups (回访) have their own routes (docs/follow-ups.md).
+  followUpRoutes(r, auth, s);
 }

@@ -1,5 +1,6 @@
 import { formatDueUtc, METRIC_TEXT } from '../alert-text.js';
 import type { NotificationPayload } from '../notification.js';
+import { digestSlackText } from '../../suggestions/digest.js';
 
 /** Who already handled the alert; when set, the message no longer offers the action buttons. */
 export interface AlertMessageState {
@@ -80,6 +81,11 @@ function hasState(state: AlertMessageState | undefined): state is AlertMessageSt
 
 /** The Block Kit alert posted to Slack, and its plain fallback for notifications. */
 export function alertBlocks(payload: NotificationPayload, state?: AlertMessageState): { text: string; blocks: unknown[] } {
+  // The weekly suggestions digest: a plain message with the counts, nothing to click but the link.
+  if (payload.kind === 'suggestion.digest' && payload.digest) {
+    const text = escapeMrkdwn(digestSlackText(payload.digest));
+    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: cut(text, FIELD_MAX) } }] };
+  }
   const headline = alertHeadline(payload);
   const blocks: unknown[] = [
     { type: 'header', text: { type: 'plain_text', text: cut(`${payload.ticketNumber} · ${headline}`, HEADER_MAX), emoji: true } },

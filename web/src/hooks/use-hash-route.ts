@@ -15,16 +15,17 @@ export function ticketIdFromHash(hash: string): number | null {
 }
 
 /** The console's screens besides the queue; each has its own hash (`#/reports`, `#/follow-ups`, `#/admin/wechat`). */
-export type ConsoleView = 'queue' | 'follow-ups' | 'reports' | 'wechat';
+export type ConsoleView = 'queue' | 'follow-ups' | 'suggestions' | 'reports' | 'wechat';
 
 export function viewFromHash(hash: string): ConsoleView {
   if (/^#\/follow-ups\b/.test(hash)) return 'follow-ups';
+  if (/^#\/suggestions\b/.test(hash)) return 'suggestions';
   if (/^#\/reports\b/.test(hash)) return 'reports';
   if (/^#\/admin\/wechat\b/.test(hash)) return 'wechat';
   return 'queue';
 }
 
-export const VIEW_HASH: Record<ConsoleView, string> = { queue: '#/', 'follow-ups': '#/follow-ups', reports: '#/reports', wechat: '#/admin/wechat' };
+export const VIEW_HASH: Record<ConsoleView, string> = { queue: '#/', 'follow-ups': '#/follow-ups', suggestions: '#/suggestions', reports: '#/reports', wechat: '#/admin/wechat' };
 
 export function useView(): ConsoleView {
   return viewFromHash(useSyncExternalStore(subscribe, () => location.hash));

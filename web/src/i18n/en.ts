@@ -1,5 +1,7 @@
 import { reportsEn } from './sections/reports.en';
 import { surveysEn } from './sections/surveys.en';
+import { suggestionsEn } from './sections/suggestions.en';
+import { followrulesEn } from './sections/followrules.en';
 import { wechatEn } from './sections/wechat.en';
 import type { Messages } from './zh-CN';
 
@@ -7,6 +9,8 @@ import type { Messages } from './zh-CN';
 export const en: Messages = {
   ...reportsEn,
   ...surveysEn,
+  ...suggestionsEn,
+  ...followrulesEn,
   ...wechatEn,
   'nav.label': 'Navigation',
   'nav.queue': 'Queue',
@@ -64,6 +68,7 @@ export const en: Messages = {
   'notice.sla.breach': 'SLA breached: {number}',
   'notice.escalation': 'Escalated to you: {number}',
   'notice.follow_up': 'Rated {rating}/5, follow-up due: {number}',
+  'notice.follow_up_due': 'Follow-up due now: {number}',
   'notice.urgent': 'Urgent ticket {number}',
 
   'queue.title': 'Queue',

@@ -4,11 +4,15 @@
  */
 import { reportsZhCN } from './sections/reports.zh-CN';
 import { surveysZhCN } from './sections/surveys.zh-CN';
+import { suggestionsZhCN } from './sections/suggestions.zh-CN';
+import { followrulesZhCN } from './sections/followrules.zh-CN';
 import { wechatZhCN } from './sections/wechat.zh-CN';
 
 export const zhCN = {
   ...reportsZhCN,
   ...surveysZhCN,
+  ...suggestionsZhCN,
+  ...followrulesZhCN,
   ...wechatZhCN,
   'nav.label': '导航',
   'nav.queue': '工单队列',
@@ -66,6 +70,7 @@ export const zhCN = {
   'notice.sla.breach': 'SLA 已超时：{number}',
   'notice.escalation': '升级提醒：{number}',
   'notice.follow_up': '会员评分 {rating} 分，需回访：{number}',
+  'notice.follow_up_due': '回访到期：{number}',
   'notice.urgent': '紧急工单 {number}',
 
   'queue.title': '工单队列',

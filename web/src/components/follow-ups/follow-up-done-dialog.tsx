@@ -9,17 +9,24 @@ import { RatingStars } from './rating-stars';
 interface Props {
   followUp: FollowUp;
   onClose(): void;
-  /** The item as the server now has it (status done). */
+  /** The item as the server now has it: done, or still open with a new due time (unreachable, attempts left). */
   onDone(f: FollowUp): void;
 }
 
 const NOTE_MAX = 2000;
+const RETRY_MAX_DAYS = 30;
 
 /** Recording how a follow-up went: the outcome, and a note for whoever reads the ticket next. */
 export function FollowUpDoneDialog({ followUp, onClose, onDone }: Props) {
   const { t, tMaybe } = useI18n();
   const [outcome, setOutcome] = useState<FollowUpOutcome | null>(null);
   const [note, setNote] = useState('');
+  const [retryInDays, setRetryInDays] = useState(1);
+  const maxAttempts = followUp.maxAttempts ?? null;
+  const attempts = followUp.attempts ?? 0;
+  // Attempts left after this one: an unreachable member is tried again until none are left.
+  const left = maxAttempts === null ? null : Math.max(0, maxAttempts - attempts - 1);
+  const retries = outcome === 'unreachable' && left !== 0;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
@@ -28,7 +35,9 @@ export function FollowUpDoneDialog({ followUp, onClose, onDone }: Props) {
     setBusy(true);
     setError(null);
     try {
-      onDone(await surveysApi.markDone(followUp.id, { outcome, ...(note.trim() ? { note: note.trim() } : {}) }));
+      onDone(await surveysApi.markDone(followUp.id, {
+        outcome, ...(note.trim() ? { note: note.trim() } : {}), ...(retries ? { retryInDays } : {}),
+      }));
     } catch (err) {
       setError(asApiError(err));
       setBusy(false);
@@ -58,6 +67,22 @@ export function FollowUpDoneDialog({ followUp, onClose, onDone }: Props) {
           </label>
         ))}
       </fieldset>
+      {outcome === 'not_satisfied' && <p className="follow-up-dialog__warn" role="alert" data-testid="follow-up-reopen-warning">{t('followrules.done.reopens')}</p>}
+      {outcome === 'unreachable' && (
+        <div className="follow-up-dialog__retry" data-testid="follow-up-retry">
+          {retries ? (
+            <label className="inline-field">
+              <span>{t('followrules.done.retryIn')}</span>
+              <input type="number" min={1} max={RETRY_MAX_DAYS} value={retryInDays} data-testid="follow-up-retry-days"
+                onChange={(e) => setRetryInDays(Math.min(RETRY_MAX_DAYS, Math.max(1, Math.round(Number(e.target.value) || 1))))} />
+              <span>{t('followrules.done.workingDays')}</span>
+            </label>
+          ) : null}
+          <span className="muted small" data-testid="follow-up-attempts-left" data-left={left ?? ''}>
+            {left === null ? t('followrules.done.retryUnknown') : left === 0 ? t('followrules.done.lastAttempt') : t('followrules.done.attemptsLeft', { left, max: maxAttempts ?? 0 })}
+          </span>
+        </div>
+      )}
       <label className="field">
         <span>{t('surveys.done.note')} <em className="field__hint">{t('surveys.optional')}</em></span>
         <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={3} maxLength={NOTE_MAX} placeholder={t('surveys.done.notePlaceholder')} data-testid="follow-up-note" />

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { asApiError, type ApiError } from '../../api';
 import { formatFullTime, formatTime } from '../../format';
 import { useI18n } from '../../i18n/i18n';
@@ -7,6 +7,7 @@ import { useNotices } from '../../state/notices-context';
 import { FOLLOW_UP_REASONS, FOLLOW_UP_STATUS_VIEWS, surveysApi, type FollowUp, type FollowUpReason, type FollowUpStatusView } from '../../surveys-api';
 import { ErrorNote } from '../common/error-note';
 import { FollowUpDoneDialog } from './follow-up-done-dialog';
+import { FollowUpRules } from './follow-up-rules';
 import { DueTime, FollowUpOutcomeText, FollowUpReasonText } from './follow-up-parts';
 import './follow-ups.css';
 
@@ -16,6 +17,34 @@ interface Filters { status: FollowUpStatusView; departmentId: number | null; rea
 
 /** Follow-up tasks (回访) of the agent's departments: who to call back, why, by when; and recording how it went. */
 export function FollowUpsPage({ onOpenTicket }: { onOpenTicket(id: number): void }) {
+  const { t } = useI18n();
+  const { me } = useConsole();
+  const [tab, setTab] = useState<'tasks' | 'rules'>('tasks');
+  // Admins change the rules; supervisors may read them.
+  const showRules = me.role === 'admin' || me.role === 'supervisor';
+  const tabs = showRules && (
+    <div className="seg follow-ups__tabs" role="tablist" aria-label={t('surveys.followUps.title')}>
+      {(['tasks', 'rules'] as const).map((x) => (
+        <button key={x} type="button" role="tab" aria-selected={tab === x} className={`seg__btn${tab === x ? ' seg__btn--on' : ''}`}
+          onClick={() => setTab(x)} data-testid={`follow-ups-tab-${x}`}>{t(`followrules.tab.${x}`)}</button>
+      ))}
+    </div>
+  );
+  if (tab === 'rules') {
+    return (
+      <div className="follow-ups" data-testid="follow-ups">
+        <header className="follow-ups__head">
+          <h1 className="follow-ups__title">{t('surveys.followUps.title')}</h1>
+          {tabs}
+        </header>
+        <FollowUpRules />
+      </div>
+    );
+  }
+  return <FollowUpTasks onOpenTicket={onOpenTicket} tabs={tabs || null} />;
+}
+
+function FollowUpTasks({ onOpenTicket, tabs }: { onOpenTicket(id: number): void; tabs: ReactNode }) {
   const { t, locale } = useI18n();
   const { me, departments, departmentName, agentName } = useConsole();
   const { toast } = useNotices();
@@ -51,7 +80,14 @@ export function FollowUpsPage({ onOpenTicket }: { onOpenTicket(id: number): void
 
   const done = (f: FollowUp) => {
     setMarking(null);
+    if (f.status === 'open') {
+      // Unreachable with attempts left: still open, due again later.
+      toast({ tone: 'success', text: t('followrules.done.retryScheduled', { number: f.ticketNumber, time: formatTime(f.dueAt, locale) }) });
+      setItems((list) => list && list.map((x) => (x.id === f.id ? { ...x, ...f } : x)));
+      return;
+    }
     toast({ tone: 'success', text: t('surveys.done.saved', { number: f.ticketNumber }) });
+    if (f.reopened) toast({ tone: 'warning', text: t('followrules.done.reopened', { number: f.ticketNumber }) });
     // Done leaves the open list; the other views show it with its outcome.
     setItems((list) => list && (filters.status === 'open' ? list.filter((x) => x.id !== f.id) : list.map((x) => (x.id === f.id ? { ...x, ...f } : x))));
   };
@@ -60,6 +96,7 @@ export function FollowUpsPage({ onOpenTicket }: { onOpenTicket(id: number): void
     <div className="follow-ups" data-testid="follow-ups">
       <header className="follow-ups__head">
         <h1 className="follow-ups__title">{t('surveys.followUps.title')}</h1>
+        {tabs}
         {items && <span className="muted small" data-testid="follow-ups-count">{t(cursor ? 'surveys.followUps.countMore' : 'surveys.followUps.count', { count: items.length })}</span>}
         <span className="follow-ups__spacer" />
         <button type="button" className="btn btn--small" onClick={() => load(null)} disabled={loading} data-testid="follow-ups-refresh">{t('surveys.refresh')}</button>
@@ -117,7 +154,12 @@ export function FollowUpsPage({ onOpenTicket }: { onOpenTicket(id: number): void
                   <td><FollowUpReasonText followUp={f} /></td>
                   <td>{departmentName(f.departmentId)}</td>
                   <td>{f.assigneeId === me.id ? t('props.meName', { name: me.name }) : agentName(f.assigneeId)}</td>
-                  <td><DueTime followUp={f} /></td>
+                  <td>
+                    <DueTime followUp={f} />
+                    {f.status === 'open' && (f.attempts ?? 0) > 0 && (
+                      <span className="follow-ups__attempt small" data-testid="follow-up-attempt">{t('followrules.due.attempt', { n: (f.attempts ?? 0) + 1, max: f.maxAttempts ?? '?' })}</span>
+                    )}
+                  </td>
                   <td><time dateTime={f.createdAt} title={formatFullTime(f.createdAt, locale)}>{formatTime(f.createdAt, locale)}</time></td>
                   <td className="follow-ups__action">
                     {f.status === 'open'

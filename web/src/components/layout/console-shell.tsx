@@ -3,6 +3,7 @@ import { useTicketRoute, useView } from '../../hooks/use-hash-route';
 import { WechatPage } from '../admin/wechat-page';
 import { FollowUpsPage } from '../follow-ups/follow-ups-page';
 import { ReportsPage } from '../reports/reports-page';
+import { SuggestionsPage } from '../suggestions/suggestions-page';
 import { useQueue } from '../../hooks/use-queue';
 import { useShortcuts } from '../../hooks/use-shortcuts';
 import { useI18n } from '../../i18n/i18n';
@@ -72,6 +73,7 @@ export function ConsoleShell() {
       <TopBar onOpenTicket={open} onLogCall={() => setLoggingCall(true)} onHelp={() => setHelp(true)} />
       {view === 'reports' ? <main className="page" data-testid="reports-page"><ReportsPage /></main>
         : view === 'follow-ups' ? <main className="page" data-testid="follow-ups-page"><FollowUpsPage onOpenTicket={open} /></main>
+        : view === 'suggestions' ? <main className="page" data-testid="suggestions-page"><SuggestionsPage onOpenTicket={open} /></main>
         : view === 'wechat' ? <main className="page" data-testid="wechat-page"><WechatPage /></main> : (
       <main className="workspace">
         <QueuePanel queue={queue} filters={filters} onFilters={setFilters} selectedId={ticketId} onOpen={open} />

@@ -18,6 +18,7 @@ export function TopBar({ onOpenTicket, onLogCall, onHelp }: Props) {
   const view = useView();
   // Reports are for supervisors, admins and analysts; the bot's settings for admins.
   const views: Array<[ConsoleView, MessageKey]> = [['queue', 'nav.queue'], ['follow-ups', 'nav.followUps']];
+  if (me.role !== 'analyst') views.push(['suggestions', 'suggestions.nav']);
   if (me.role !== 'agent') views.push(['reports', 'nav.reports']);
   if (me.role === 'admin') views.push(['wechat', 'nav.wechat']);
   return (

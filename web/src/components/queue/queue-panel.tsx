@@ -2,6 +2,7 @@ import type { Queue } from '../../hooks/use-queue';
 import { useI18n } from '../../i18n/i18n';
 import { filtersActive, type QueueFilters } from '../../state/queue-filters';
 import { ErrorNote } from '../common/error-note';
+import { DueFollowUps } from './due-follow-ups';
 import { QueueFiltersBar } from './queue-filters-bar';
 import { QueueRow } from './queue-row';
 
@@ -22,6 +23,7 @@ export function QueuePanel({ queue, filters, onFilters, selectedId, onOpen }: Pr
         <span className="queue__count">{queue.loading ? t('common.loading') : t(queue.hasMore ? 'queue.countMore' : 'queue.count', { count: queue.items.length })}</span>
         <button type="button" className="icon-btn" onClick={queue.reload} title={t('queue.refresh')} aria-label={t('queue.refresh')} data-testid="queue-refresh">↻</button>
       </header>
+      <DueFollowUps onOpen={onOpen} />
       <QueueFiltersBar filters={filters} onChange={onFilters} />
       {queue.error && <ErrorNote error={queue.error} onRetry={queue.reload} />}
       {!queue.loading && !queue.error && queue.items.length === 0 ? (

@@ -20,7 +20,9 @@ export function saveFile({ blob, fileName }: CsvFile): void {
 }
 
 interface Props {
-  kind: ReportKind;
+  kind?: ReportKind;
+  /** A report outside the dashboard's three (suggestions, follow-ups): how to fetch its CSV. */
+  download?: (query: Query) => Promise<CsvFile>;
   /** The very query the table on screen shows; the server answers it as CSV. */
   query: Query | null;
   /** What is exported, for screen readers ("Export CSV: breakdown by agent"). */
@@ -29,7 +31,7 @@ interface Props {
 }
 
 /** "Export CSV": the API needs the bearer header, so the file is fetched and saved from a blob. */
-export function CsvButton({ kind, query, what, testId }: Props) {
+export function CsvButton({ kind = 'summary', download, query, what, testId }: Props) {
   const { t } = useI18n();
   const { reportError } = useNotices();
   const [busy, setBusy] = useState(false);
@@ -37,7 +39,7 @@ export function CsvButton({ kind, query, what, testId }: Props) {
     if (!query) return;
     setBusy(true);
     try {
-      saveFile(await reportsApi.csv(kind, query));
+      saveFile(await (download ? download(query) : reportsApi.csv(kind, query)));
     } catch (err) {
       reportError(asApiError(err));
     } finally {

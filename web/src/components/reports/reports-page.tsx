@@ -7,8 +7,20 @@ import { KpiCards } from './kpi-cards';
 import { ReportFiltersBar } from './report-filters-bar';
 import { useReport } from './report-format';
 import { loadSettings, periodRange, reportFilters, saveSettings, type ReportSettings } from './report-settings';
+import { FollowUpsReport } from './follow-ups-report';
+import { SuggestionsReport } from './suggestions-report';
 import { TrendSection } from './trend-section';
 import './reports.css';
+
+const REPORT_SECTIONS = ['overview', 'suggestions', 'follow-ups'] as const;
+type ReportSection = (typeof REPORT_SECTIONS)[number];
+const SECTION_KEY = 'memberdesk.reports.section';
+function loadSection(): ReportSection {
+  try {
+    const v = localStorage.getItem(SECTION_KEY);
+    return (REPORT_SECTIONS as readonly string[]).includes(v ?? '') ? v as ReportSection : 'overview';
+  } catch { return 'overview'; }
+}
 
 /** The managers' dashboard: summary figures, trends and a breakdown for one period and set of filters. */
 export function ReportsPage() {
@@ -30,12 +42,14 @@ function Dashboard() {
   const { t, locale } = useI18n();
   const { agents, agentsUnavailable } = useConsole();
   const [settings, setSettings] = useState<ReportSettings>(loadSettings);
+  const [section, setSection] = useState<ReportSection>(loadSection);
+  useEffect(() => { try { localStorage.setItem(SECTION_KEY, section); } catch { /* this page only */ } }, [section]);
   useEffect(() => saveSettings(settings), [settings]);
 
   // "Last 7 days" means the days before the moment it is chosen (or the page opened).
   const range = useMemo(() => periodRange(settings), [settings.preset, settings.customFrom, settings.customTo]);
   const filters = range ? reportFilters(settings, range) : null;
-  const key = filters ? JSON.stringify(filters) : null;
+  const key = filters && section === 'overview' ? JSON.stringify(filters) : null;
 
   const summary = useReport(() => reportsApi.summary(filters!), key);
   const trend = useReport(() => reportsApi.trend(filters!, settings.interval), key && `${key}|${settings.interval}`);
@@ -53,19 +67,30 @@ function Dashboard() {
       .map((a) => ({ id: a.id, name: a.name }));
   }, [agentsUnavailable, activeAgents.data, agents, settings.departmentId, t]);
 
-  const refresh = () => { summary.reload(); trend.reload(); breakdown.reload(); };
+  const [refreshed, setRefreshed] = useState(0);
+  const refresh = () => { summary.reload(); trend.reload(); breakdown.reload(); setRefreshed((n) => n + 1); };
 
   return (
     <div className="reports" data-testid="reports">
       <header className="reports__head">
         <h1 className="reports__title">{t('reports.title')}</h1>
+        <div className="seg reports__sections" role="tablist" aria-label={t('reports.title')}>
+          {REPORT_SECTIONS.map((x) => (
+            <button key={x} type="button" role="tab" aria-selected={section === x} className={`seg__btn${section === x ? ' seg__btn--on' : ''}`}
+              onClick={() => setSection(x)} data-testid={`reports-tab-${x}`}>{t(`suggestions.reports.tab.${x}`)}</button>
+          ))}
+        </div>
       </header>
       <ReportFiltersBar settings={settings} onChange={setSettings} range={range} agentOptions={agentOptions} onRefresh={refresh} />
+      {section === 'suggestions' && <SuggestionsReport filters={filters} refreshed={refreshed} />}
+      {section === 'follow-ups' && <FollowUpsReport filters={filters} refreshed={refreshed} />}
+      {section === 'overview' && <>
       <KpiCards summary={summary} query={filters && reportQuery(filters)} />
       <TrendSection trend={trend} interval={settings.interval} onInterval={(interval) => setSettings((s) => ({ ...s, interval }))}
         query={filters && reportQuery(filters, { interval: settings.interval })} />
       <BreakdownSection breakdown={breakdown} by={settings.by} onBy={(by) => setSettings((s) => ({ ...s, by }))}
         query={filters && reportQuery(filters, { by: settings.by, lang: locale })} />
+      </>}
     </div>
   );
 }
