@@ -3,30 +3,9 @@ import type { Database } from '../db/database.js';
 import { toDate } from '../db/sql-session.js';
 import { toCsv } from '../reports/report-csv.js';
 import type { ReportScope } from '../reports/report.service.js';
-import type { Period } from '../reports/report.types.js';
-import { FOLLOW_UP_OUTCOMES, type FollowUpOutcome } from './follow-up.service.js';
+import { FOLLOW_UP_OUTCOMES, type FollowUpFigures, type FollowUpOutcome, type FollowUpReport, type FollowUpReportBy } from './follow-up.contract.js';
 
-export const FOLLOW_UP_REPORT_BY = ['department', 'agent'] as const;
-export type FollowUpReportBy = (typeof FOLLOW_UP_REPORT_BY)[number];
-
-/** The figures of one group (docs/follow-ups.md, "Reports", has the exact definitions). */
-export interface FollowUpFigures {
-  created: number;
-  due: number;
-  done: number;
-  overdue: number;
-  cancelled: number;
-  outcomes: Record<FollowUpOutcome, number>;
-}
-
-export interface FollowUpReport {
-  period: Period;
-  by: FollowUpReportBy;
-  /** The instant `overdue` was counted at: min(to, now). */
-  overdueAsOf: string;
-  totals: FollowUpFigures;
-  rows: Array<{ key: number | null; label: string } & FollowUpFigures>;
-}
+export { FOLLOW_UP_REPORT_BY, type FollowUpFigures, type FollowUpReport, type FollowUpReportBy } from './follow-up.contract.js';
 
 const empty = (): FollowUpFigures => ({ created: 0, due: 0, done: 0, overdue: 0, cancelled: 0, outcomes: { satisfied: 0, not_satisfied: 0, unreachable: 0, other: 0 } });
 

@@ -16,18 +16,9 @@ import type { Actor, SystemChangeContext, TicketService } from '../tickets/ticke
 import type { PendingEvent } from '../tickets/ticket.store.js';
 import { followUpAssignee, matchingRules } from './follow-up-rules.js';
 import { FollowUpRuleService, readFollowUpRules } from './follow-up-rule.service.js';
+import type { FollowUpOutcome, FollowUpView, OutcomeResult } from './follow-up.contract.js';
 
-export const FOLLOW_UP_OUTCOMES = ['satisfied', 'not_satisfied', 'unreachable', 'other'] as const;
-export type FollowUpOutcome = (typeof FOLLOW_UP_OUTCOMES)[number];
-
-export interface FollowUpView {
-  id: number; ticketId: number; ticketNumber: string; subject: string; departmentId: number; assigneeId: number | null;
-  reason: FollowUpReason; surveyId: number | null; rating: number | null; status: FollowUpStatus; channel: string | null; script: string | null;
-  dueAt: string; createdAt: string; doneAt: string | null; doneBy: number | null; outcome: string | null; note: string | null;
-  attempts: number; maxAttempts: number; ruleId: number | null; createdBy: number | null; dueNotifiedAt: string | null;
-  /** Open and past its due time (at the moment of the read). */
-  overdue: boolean;
-}
+export { FOLLOW_UP_OUTCOMES, type FollowUpOutcome, type FollowUpView } from './follow-up.contract.js';
 
 export interface FollowUpQuery {
   status?: 'open' | 'done' | 'cancelled' | 'all'; departmentId?: number; reason?: FollowUpReason; limit?: number; cursor?: string;
@@ -42,8 +33,7 @@ export interface ManualFollowUpInput { dueAt: string; channel: FollowUpChannel; 
 
 export interface OutcomeInput { outcome: FollowUpOutcome; note?: string | null; retryInDays?: number }
 
-/** What recording an outcome did: the follow-up after it and, for not_satisfied, whether the ticket was reopened. */
-export interface OutcomeResult extends FollowUpView { reopened?: boolean; retried?: boolean }
+export type { OutcomeResult } from './follow-up.contract.js';
 
 export interface FollowUpsDeps {
   db: Database;
@@ -413,7 +403,7 @@ function followUpView(r: Record<string, unknown>, now: Date): FollowUpView {
     surveyId: num(r.surveyId), rating: num(r.rating),
     status, channel: (r.channel as string | null) ?? null, script: (r.script as string | null) ?? null,
     dueAt, createdAt: iso(r.createdAt)!, doneAt: iso(r.doneAt), doneBy: num(r.doneBy),
-    outcome: (r.outcome as string | null) ?? null, note: (r.note as string | null) ?? null,
+    outcome: (r.outcome as FollowUpOutcome | null) ?? null, note: (r.note as string | null) ?? null,
     attempts: Number(r.attempts ?? 0), maxAttempts: Number(r.maxAttempts ?? 3), ruleId: num(r.ruleId), createdBy: num(r.createdBy), dueNotifiedAt: iso(r.dueNotifiedAt),
     overdue: status === 'open' && new Date(dueAt).getTime() < now.getTime(),
   };

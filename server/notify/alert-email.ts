@@ -1,6 +1,7 @@
-import { escapeHtml as esc, formatDueUtc, METRIC_TEXT, type Bilingual } from './alert-text.js';
+import { formatDueUtc, METRIC_TEXT, type Bilingual } from './alert-text.js';
 import type { NotificationPayload } from './notification.js';
 import { digestEmail } from '../suggestions/digest.js';
+import { staffEmailBody } from './staff-email.js';
 
 export interface AlertEmail {
   subject: string;
@@ -42,30 +43,7 @@ export function alertEmail(p: NotificationPayload): AlertEmail {
     ...(p.ackUrl ? [[{ en: 'Acknowledge', zh: '确认' }, p.ackUrl] as [Bilingual, string]] : []),
   ];
   const footer: Bilingual = { en: 'This message was sent automatically by MemberDesk.', zh: '此邮件由 MemberDesk 自动发送。' };
-  const ordered = (b: Bilingual) => (zhFirst ? [b.zh, b.en] : [b.en, b.zh]);
-
-  const text = [
-    ...ordered(intro), '',
-    ...fields.map(([label, value]) => `${pair(label)}: ${value}`),
-    '',
-    ...links.map(([label, url]) => `${pair(label)}: ${url}`),
-    '',
-    '-- ',
-    ...ordered(footer),
-    '',
-  ].join('\n');
-
-  const html = [
-    '<!doctype html><html><body style="font-family:sans-serif">',
-    ...ordered(intro).map((line) => `<p>${esc(line)}</p>`),
-    '<table>',
-    ...fields.map(([label, value]) => `<tr><th align="left">${esc(pair(label))}</th><td>${esc(value)}</td></tr>`),
-    '</table>',
-    `<p>${links.map(([label, url]) => `<a href="${esc(url)}">${esc(pair(label))}</a>`).join(' &nbsp; ')}</p>`,
-    `<p style="color:#666">${ordered(footer).map(esc).join('<br>')}</p>`,
-    '</body></html>',
-  ].join('\n');
-
+  const { text, html } = staffEmailBody({ zhFirst, intro, rows: fields.map(([label, value]) => ({ label, value })), links, footer });
   return { subject: `[${p.ticketNumber}] ${pair(headline(p))}`, text, html };
 }
 

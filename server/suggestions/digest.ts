@@ -1,5 +1,6 @@
-import { escapeHtml as esc, type Bilingual } from '../notify/alert-text.js';
+import type { Bilingual } from '../notify/alert-text.js';
 import { addDays, instantOf, isTimeZone, localAt } from '../reports/report-period.js';
+import { staffEmailBody } from '../notify/staff-email.js';
 
 /**
  * The weekly suggestions digest, pure: when it is due (a weekday and local time in a zone) and what it
@@ -81,7 +82,6 @@ function day(iso: string): string {
 export function digestEmail(p: DigestInput): DigestEmail {
   const zhFirst = p.contact.locale.startsWith('zh');
   const pair = (b: Bilingual) => (zhFirst ? `${b.zh} / ${b.en}` : `${b.en} / ${b.zh}`);
-  const ordered = (b: Bilingual) => (zhFirst ? [b.zh, b.en] : [b.en, b.zh]);
   const c = p.counts;
   const decidedTotal = c.decided.adopted + c.decided.planned + c.decided.declined;
   const range = `${day(p.period.from)} – ${day(new Date(new Date(p.period.to).getTime() - 1).toISOString())}`;
@@ -107,29 +107,12 @@ export function digestEmail(p: DigestInput): DigestEmail {
   const footer: Bilingual = { en: 'This weekly digest was sent automatically by MemberDesk.', zh: '此周报由 MemberDesk 自动发送。' };
   const itemLine = (o: DigestInput['overdue'][number]) => `${o.number}  ${o.subject}${o.dueAt ? `  (${o.dueAt.slice(0, 16).replace('T', ' ')} UTC)` : ''}`;
 
-  const text = [
-    ...ordered(intro), '',
-    ...lines.map(([label, value, indented]) => `${indented ? '  ' : ''}${pair(label)}: ${value}`),
-    '',
-    ...(listed.length ? [`${pair(overdueTitle)}:`, ...listed.map((o) => `- ${itemLine(o)}`), ...(more ? [pair(moreLine)] : []), ''] : []),
-    `${pair(queue)}: ${p.queueUrl}`,
-    '',
-    '-- ',
-    ...ordered(footer),
-    '',
-  ].join('\n');
-
-  const html = [
-    '<!doctype html><html><body style="font-family:sans-serif">',
-    ...ordered(intro).map((line) => `<p>${esc(line)}</p>`),
-    '<table>',
-    ...lines.map(([label, value, indented]) => `<tr><th align="left"${indented ? ' style="padding-left:1.5em"' : ''}>${esc(pair(label))}</th><td>${esc(value)}</td></tr>`),
-    '</table>',
-    ...(listed.length ? [`<h3>${esc(pair(overdueTitle))}</h3>`, '<ul>', ...listed.map((o) => `<li>${esc(itemLine(o))}</li>`), '</ul>', ...(more ? [`<p>${esc(pair(moreLine))}</p>`] : [])] : []),
-    `<p><a href="${esc(p.queueUrl)}">${esc(pair(queue))}</a></p>`,
-    `<p style="color:#666">${ordered(footer).map(esc).join('<br>')}</p>`,
-    '</body></html>',
-  ].join('\n');
+  const { text, html } = staffEmailBody({
+    zhFirst, intro, footer,
+    rows: lines.map(([label, value, indent]) => ({ label, value, indent })),
+    list: { title: overdueTitle, items: listed.map(itemLine), ...(more ? { more: moreLine } : {}) },
+    links: [[queue, p.queueUrl]],
+  });
 
   const subject = pair({ en: `Suggestions this week: ${p.departmentName}: ${c.new} new, ${decidedTotal} decided, ${c.overdue} overdue`, zh: `本周会员建议：${p.departmentName}：新 ${c.new}，已决定 ${decidedTotal}，超期 ${c.overdue}` });
   return { subject, text, html };

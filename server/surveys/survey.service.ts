@@ -2,7 +2,7 @@ import type { Principal } from '../agents/principal.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import { toDate, type SqlSession } from '../db/sql-session.js';
-import type { SurveyAnswerVia, SurveyChannel, SurveyStatus } from '../db/entities/survey.entity.js';
+import type { SurveyAnswerVia, SurveyChannel, SurveyStatus, SurveyView } from './survey.contract.js';
 import { AppError, ConflictError, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { FollowUps } from '../follow-ups/follow-up.service.js';
@@ -24,12 +24,7 @@ export interface SurveyServiceDeps {
   followUps: FollowUps;
 }
 
-/** A survey as the console and the survey page see it. */
-export interface SurveyView {
-  id: number; ticketId: number; status: SurveyStatus; channel: SurveyChannel; rating: number | null; comment: string | null;
-  solvedAt: string; sendAt: string; sentAt: string | null; remindedAt: string | null; expiresAt: string | null; answeredAt: string | null;
-  answeredVia: SurveyAnswerVia | null; agentId: number | null; departmentId: number; recordedBy: number | null; cancelReason: string | null;
-}
+export type { SurveyView } from './survey.contract.js';
 
 export interface AnswerInput { rating: number; comment?: string | null }
 

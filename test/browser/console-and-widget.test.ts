@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, signInToConsole } from '../helpers/browser.js';
 import { ENGINES } from '../helpers/engines.js';
 import { inbound, startWorld, TEST_PASSWORD, type TestWorld } from '../helpers/harness.js';
 
@@ -25,12 +25,7 @@ describe('browser: agent console and chat widget (Chromium)', function () {
   const signIn = async (email: string, viewport = { width: 1366, height: 768 }): Promise<Page> => {
     const ctx = await browser.newContext({ viewport, locale: 'zh-CN' });
     contexts.push(ctx);
-    const page = await ctx.newPage();
-    await page.goto(`${w.baseUrl}/`);
-    await page.getByTestId('login-email').fill(email);
-    await page.getByTestId('login-password').fill(TEST_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('queue').waitFor();
+    const page = await signInToConsole(ctx, w.baseUrl, email, TEST_PASSWORD);
     await page.locator('[data-testid="conn-status"][data-state="live"]').waitFor();
     return page;
   };

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ChannelRegistry, type ChannelAdapter, type OutboundMessage } from '../../channels/channel.js';
 import { FollowUp, Survey, Ticket } from '../../server/db/entities/index.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, signInToConsole } from '../helpers/browser.js';
 import { ENGINES } from '../helpers/engines.js';
 import { expectEventually } from '../helpers/expect-eventually.js';
 import { inbound, startWorld, TEST_PASSWORD, type TestWorld } from '../helpers/harness.js';
@@ -83,13 +83,7 @@ describe('browser: reports, follow-ups and surveys (Chromium)', function () {
   };
 
   const signIn = async (email: string): Promise<Page> => {
-    const page = await (await newContext()).newPage();
-    await page.goto(`${w.baseUrl}/`);
-    await page.getByTestId('login-email').fill(email);
-    await page.getByTestId('login-password').fill(TEST_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('queue').waitFor();
-    return page;
+    return signInToConsole(await newContext(), w.baseUrl, email, TEST_PASSWORD);
   };
 
   const solve = async (ticketId: number) => {

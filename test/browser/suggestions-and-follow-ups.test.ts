@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FollowUp, Ticket } from '../../server/db/entities/index.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, signInToConsole } from '../helpers/browser.js';
 import { ENGINES } from '../helpers/engines.js';
 import { expectEventually } from '../helpers/expect-eventually.js';
 import { inbound, startWorld, TEST_PASSWORD, type TestWorld } from '../helpers/harness.js';
@@ -31,13 +31,7 @@ describe('browser: suggestions and due follow-ups (Chromium)', function () {
   const signIn = async (email: string): Promise<Page> => {
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
     contexts.push(ctx);
-    const page = await ctx.newPage();
-    await page.goto(`${w.baseUrl}/`);
-    await page.getByTestId('login-email').fill(email);
-    await page.getByTestId('login-password').fill(TEST_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('queue').waitFor();
-    return page;
+    return signInToConsole(ctx, w.baseUrl, email, TEST_PASSWORD);
   };
 
   const ok = (res: { status: number; body: unknown }, status = 200) => expect(res.status, JSON.stringify(res.body)).to.equal(status);

@@ -7,7 +7,7 @@ import { types } from 'wechaty';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { WechatBot } from '../../channels/wechat/bot/wechat-bot.js';
 import { Ticket, WechatOfficialAccount } from '../../server/db/entities/index.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, signInToConsole } from '../helpers/browser.js';
 import { ENGINES } from '../helpers/engines.js';
 import { expectEventually } from '../helpers/expect-eventually.js';
 import { inbound, startWorld, TEST_PASSWORD, type TestWorld } from '../helpers/harness.js';
@@ -34,13 +34,7 @@ describe('browser: WeChat settings and linking a first contact (Chromium)', func
   const signIn = async (world: TestWorld, email: string): Promise<Page> => {
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
     contexts.push(ctx);
-    const page = await ctx.newPage();
-    await page.goto(`${world.baseUrl}/`);
-    await page.getByTestId('login-email').fill(email);
-    await page.getByTestId('login-password').fill(TEST_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('queue').waitFor();
-    return page;
+    return signInToConsole(ctx, world.baseUrl, email, TEST_PASSWORD);
   };
 
   before(async function () {

@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { ChannelRegistry } from '../../channels/channel.js';
-import { WechatBot } from '../../channels/wechat/bot/wechat-bot.js';
 import { EmailAdapter } from '../../channels/email/email.adapter.js';
 import type { Principal } from '../../server/agents/principal.js';
 import { Notification, SlaAlert, SuggestionDecision, Survey, Ticket, TicketEvent } from '../../server/db/entities/index.js';
@@ -14,7 +12,7 @@ import { expectEventually } from '../helpers/expect-eventually.js';
 import { inbound, startWorld, TEST_PASSWORD, type TestWorld } from '../helpers/harness.js';
 import { slaTick } from '../helpers/sla.js';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
-import { inbox, type MockContact } from '../helpers/wechat-mock.js';
+import { startMockBot } from '../helpers/wechat-mock.js';
 
 /** A clock the test moves (SLA deadlines, the weekly digest). */
 function manualClock(start: string) {
@@ -132,15 +130,8 @@ for (const engine of ENGINES) {
     });
 
     it('decline on WeChat (wechaty mock puppet): the member reads the reason in the chat', async () => {
-      const mocker = new mock.Mocker();
-      const puppet = new PuppetMock({ mocker });
-      const [me, member] = mocker.createContacts(2) as [MockContact, MockContact];
-      const bot = new WechatBot({ puppet, groupIds: [], rateLimits: { perContactIntervalMs: 10, maxWaitMs: 1_000 } });
-      await bot.start(w.services);
+      const { bot, me, member, said } = await startMockBot(w.services);
       try {
-        mocker.login(me);
-        await expectEventually(() => expect(bot.state().status).to.equal('logged_in'));
-        const said = inbox(member, me);
         member.say('建议你们门店周末延长营业到晚上十点').to(me);
         const ticket = await expectEventually(async () => {
           const t = await w.services.db.read((m) => m.findOne(Ticket, { where: { channel: 'wechat' }, order: { id: 'DESC' } }));

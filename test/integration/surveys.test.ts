@@ -1,14 +1,12 @@
 import { expect } from 'chai';
 import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
-import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { ChannelRegistry } from '../../channels/channel.js';
-import { WechatBot } from '../../channels/wechat/bot/wechat-bot.js';
 import { EmailAdapter } from '../../channels/email/email.adapter.js';
 import { FollowUp, Message, Notification, Survey, Ticket, TicketEvent } from '../../server/db/entities/index.js';
 import type { Notifier } from '../../server/notify/notification.js';
 import { ENGINES } from '../helpers/engines.js';
 import { expectEventually } from '../helpers/expect-eventually.js';
-import { inbox, type MockContact } from '../helpers/wechat-mock.js';
+import { startMockBot } from '../helpers/wechat-mock.js';
 import { inbound, startWorld, type TestWorld } from '../helpers/harness.js';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp-capture.js';
 
@@ -290,15 +288,8 @@ for (const engine of ENGINES) {
     });
 
     it('WeChat (wechaty mock puppet): the prompt asks for 1–5; the next matching reply answers it once and is not a new ticket', async () => {
-      const mocker = new mock.Mocker();
-      const puppet = new PuppetMock({ mocker });
-      const [me, member] = mocker.createContacts(2) as [MockContact, MockContact];
-      const bot = new WechatBot({ puppet, groupIds: [], rateLimits: { perContactIntervalMs: 10, maxWaitMs: 1_000 } });
-      await bot.start(w.services);
+      const { bot, me, member, said } = await startMockBot(w.services);
       try {
-        mocker.login(me);
-        await expectEventually(() => expect(bot.state().status).to.equal('logged_in'));
-        const said = inbox(member, me);
         const wechatTicket = () => w.services.db.read((m) => m.findOne(Ticket, { where: { channel: 'wechat' }, order: { id: 'DESC' } }));
         member.say('积分什么时候到账？').to(me);
         const ticket = await expectEventually(async () => { const t = await wechatTicket(); expect(t).to.not.equal(null); return t!; });

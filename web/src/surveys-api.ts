@@ -5,48 +5,21 @@
  */
 import { request, type Query } from './api';
 import type { Items, Page } from './types';
+import type { SurveyView } from '../../server/surveys/survey.contract';
+import type { FollowUpAssignTo, FollowUpChannel, FollowUpConditions, FollowUpOutcome, FollowUpReason, FollowUpReport, FollowUpTrigger, OutcomeResult } from '../../server/follow-ups/follow-up.contract';
+
+// The vocabulary and answers' shapes are the server's own (dependency-free) contract: one definition, no drift.
+export {
+  FOLLOW_UP_ASSIGN_TO, FOLLOW_UP_CHANNELS, FOLLOW_UP_OUTCOMES, FOLLOW_UP_REASONS, FOLLOW_UP_REPORT_BY, FOLLOW_UP_TRIGGERS,
+  type FollowUpAssignTo, type FollowUpChannel, type FollowUpConditions, type FollowUpFigures as FollowUpReportFigures, type FollowUpOutcome,
+  type FollowUpReason, type FollowUpReport, type FollowUpReportBy, type FollowUpTrigger,
+} from '../../server/follow-ups/follow-up.contract';
 
 export const FOLLOW_UP_STATUS_VIEWS = ['open', 'done', 'all'] as const;
 export type FollowUpStatusView = (typeof FOLLOW_UP_STATUS_VIEWS)[number];
 
-export const FOLLOW_UP_REASONS = ['low_rating', 'manual', 'rule'] as const;
-export type FollowUpReason = (typeof FOLLOW_UP_REASONS)[number];
-
-export const FOLLOW_UP_OUTCOMES = ['satisfied', 'not_satisfied', 'unreachable', 'other'] as const;
-export type FollowUpOutcome = (typeof FOLLOW_UP_OUTCOMES)[number];
-
-export interface FollowUp {
-  id: number;
-  ticketId: number;
-  ticketNumber: string;
-  subject: string;
-  departmentId: number;
-  assigneeId: number | null;
-  reason: FollowUpReason;
-  surveyId: number | null;
-  /** The survey answer's rating (1–5) behind a low-rating follow-up. */
-  rating: number | null;
-  status: 'open' | 'done' | 'cancelled';
-  /** How to reach the member (call | email | wechat); null: the agent decides. */
-  channel?: string | null;
-  /** What to say, when the rule or the survey suggested it. */
-  script?: string | null;
-  dueAt: string;
-  createdAt: string;
-  doneAt: string | null;
-  doneBy: number | null;
-  outcome: FollowUpOutcome | null;
-  note: string | null;
-  /** Attempts made so far (an unreachable member is tried again until maxAttempts). */
-  attempts?: number;
-  maxAttempts?: number;
-  ruleId?: number | null;
-  /** The server's word that it is past due (else computed from dueAt). */
-  overdue?: boolean;
-  /** The answer to recording an outcome: not_satisfied reopened the solved ticket; unreachable scheduled another attempt. */
-  reopened?: boolean;
-  retried?: boolean;
-}
+/** A follow-up as the API answers it (after recording an outcome: whether the ticket was reopened or the call rescheduled). */
+export type FollowUp = OutcomeResult;
 
 export interface FollowUpQuery {
   status?: FollowUpStatusView;
@@ -60,39 +33,11 @@ export interface FollowUpQuery {
   cursor?: string | null;
 }
 
-export const SURVEY_STATUSES = ['scheduled', 'sent', 'answered', 'cancelled', 'expired'] as const;
-export type SurveyStatus = (typeof SURVEY_STATUSES)[number];
-
-export interface Survey {
-  id: number;
-  status: SurveyStatus;
-  channel: 'email' | 'webchat' | 'wechat' | 'call';
-  rating: number | null;
-  comment: string | null;
-  solvedAt: string;
-  sendAt: string;
-  sentAt: string | null;
-  remindedAt: string | null;
-  expiresAt: string | null;
-  answeredAt: string | null;
-  answeredVia: 'link' | 'widget' | 'wechat' | 'agent' | null;
-  agentId: number | null;
-  recordedBy: number | null;
-  /** Why a cancelled survey was withdrawn: reopened, not_solved (the ticket was not solved any more when it was due), … */
-  cancelReason?: string | null;
-}
+export { SURVEY_STATUSES, type SurveyStatus } from '../../server/surveys/survey.contract';
+/** A survey as GET /api/tickets/:id/surveys answers it. */
+export type Survey = SurveyView;
 
 // ── follow-up rules (admins write, supervisors read) ──
-
-// Restated from server/db/entities/follow-up-rule.entity.ts (an entity module imports typeorm, which the bundle must not).
-export const FOLLOW_UP_TRIGGERS = ['solved', 'low_rating'] as const;
-export type FollowUpTrigger = (typeof FOLLOW_UP_TRIGGERS)[number];
-export const FOLLOW_UP_CHANNELS = ['call', 'email', 'wechat'] as const;
-export type FollowUpChannel = (typeof FOLLOW_UP_CHANNELS)[number];
-export interface FollowUpConditions { types?: string[]; tiers?: string[]; categories?: string[]; departmentIds?: number[]; channels?: string[] }
-
-export const FOLLOW_UP_ASSIGN_TO = ['assignee', 'department'] as const;
-export type FollowUpAssignTo = (typeof FOLLOW_UP_ASSIGN_TO)[number];
 
 export interface FollowUpRuleInput {
   name: string;
@@ -115,23 +60,6 @@ export interface FollowUpRule extends FollowUpRuleInput {
 
 // ── the follow-ups report ──
 
-export const FOLLOW_UP_REPORT_BY = ['department', 'agent'] as const;
-export type FollowUpReportBy = (typeof FOLLOW_UP_REPORT_BY)[number];
-
-export interface FollowUpReportFigures {
-  created?: number;
-  due?: number;
-  done?: number;
-  overdue?: number;
-  cancelled?: number;
-  outcomes?: Partial<Record<FollowUpOutcome | string, number>>;
-}
-
-export interface FollowUpReport {
-  period?: { from: string; to: string; tz?: string };
-  totals: FollowUpReportFigures;
-  rows: Array<FollowUpReportFigures & { key: string | number | null; label?: string | null }>;
-}
 
 const onlyRows = (r: FollowUpRule[] | Items<FollowUpRule>): FollowUpRule[] => (Array.isArray(r) ? r : r.items);
 

@@ -1,20 +1,8 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** What starts a rule: a ticket solved, or a survey answered at or under the low-rating threshold. */
-export const FOLLOW_UP_TRIGGERS = ['solved', 'low_rating'] as const;
-export type FollowUpTrigger = (typeof FOLLOW_UP_TRIGGERS)[number];
+import type { FollowUpChannel, FollowUpConditions, FollowUpTrigger } from '../../follow-ups/follow-up.contract.js';
 
-export const FOLLOW_UP_CHANNELS = ['call', 'email', 'wechat'] as const;
-export type FollowUpChannel = (typeof FOLLOW_UP_CHANNELS)[number];
-
-/** Which tickets a rule applies to; every key given must match (absent: any). */
-export interface FollowUpConditions {
-  types?: string[];
-  tiers?: string[];
-  categories?: string[];
-  departmentIds?: number[];
-  channels?: string[];
-}
+export { FOLLOW_UP_CHANNELS, FOLLOW_UP_TRIGGERS, type FollowUpChannel, type FollowUpConditions, type FollowUpTrigger } from '../../follow-ups/follow-up.contract.js';
 
 /**
  * A rule that schedules return visits (回访): e.g. every solved complaint of a gold or diamond member gets a

@@ -1,11 +1,8 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const FOLLOW_UP_STATUSES = ['open', 'done', 'cancelled'] as const;
-export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
+import type { FollowUpReason, FollowUpStatus } from '../../follow-ups/follow-up.contract.js';
 
-/** Why a follow-up exists: an unhappy survey answer, an agent's own, or a rule (the follow-up issue). */
-export const FOLLOW_UP_REASONS = ['low_rating', 'manual', 'rule'] as const;
-export type FollowUpReason = (typeof FOLLOW_UP_REASONS)[number];
+export { FOLLOW_UP_REASONS, FOLLOW_UP_STATUSES, type FollowUpReason, type FollowUpStatus } from '../../follow-ups/follow-up.contract.js';
 
 /**
  * A follow-up task on a ticket for its department (a return visit, 回访): open until someone records

@@ -1,14 +1,8 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const SURVEY_STATUSES = ['scheduled', 'sent', 'answered', 'cancelled', 'expired'] as const;
-export type SurveyStatus = (typeof SURVEY_STATUSES)[number];
+import type { SurveyAnswerVia, SurveyChannel, SurveyStatus } from '../../surveys/survey.contract.js';
 
-/** How the member is asked: a link by email, inline in the chat widget, a 1–5 prompt on WeChat, or by an agent on a call. */
-export const SURVEY_CHANNELS = ['email', 'webchat', 'wechat', 'call'] as const;
-export type SurveyChannel = (typeof SURVEY_CHANNELS)[number];
-
-export const SURVEY_ANSWER_VIA = ['link', 'widget', 'wechat', 'agent'] as const;
-export type SurveyAnswerVia = (typeof SURVEY_ANSWER_VIA)[number];
+export { SURVEY_ANSWER_VIA, SURVEY_CHANNELS, SURVEY_STATUSES, type SurveyAnswerVia, type SurveyChannel, type SurveyStatus } from '../../surveys/survey.contract.js';
 
 /**
  * One satisfaction survey per solve of a ticket (the unique index on ticket and solve time). The ticket's

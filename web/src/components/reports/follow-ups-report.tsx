@@ -59,7 +59,7 @@ export function FollowUpsReport({ filters, refreshed }: { filters: ReportFilters
               { key: 'cancelled', label: t('followrules.report.cancelled') },
               ...FOLLOW_UP_OUTCOMES.map((o) => ({ key: `outcome.${o}`, label: t(`surveys.outcome.${o}`) })),
             ]}
-            labelOf={(row) => row.label || (row.key === null || row.key === '' ? (by === 'agent' ? t('common.unassigned') : t('reports.breakdown.none'))
+            labelOf={(row) => row.label || (row.key === null ? (by === 'agent' ? t('common.unassigned') : t('reports.breakdown.none'))
               : by === 'agent' ? agentName(Number(row.key)) : departmentName(Number(row.key)))} />
         </div>
       )}
