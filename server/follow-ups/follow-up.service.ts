@@ -100,6 +100,14 @@ export class FollowUps {
     for (const e of [...events]) {
       if (e.type === 'status.changed' && e.data.to === 'solved' && e.data.reason !== 'suggestion_decided') await this.openByRules(sql, ticketId, now);
       else if (e.type === 'status.changed' && e.data.from === 'solved' && e.data.to !== 'closed') await this.cancelRuleFollowUps(sql, ticketId, now);
+      // Open follow-ups go where their ticket goes: a transfer hands them to the new department (an assignee who does not
+      // work there lets go), a merge to the ticket it was merged into.
+      else if (e.type === 'department.changed' && typeof e.data.to === 'number') {
+        await sql.run("UPDATE follow_up SET departmentId = ? WHERE ticketId = ? AND status = 'open'", [e.data.to, ticketId]);
+        await sql.run("UPDATE follow_up SET assigneeId = NULL WHERE ticketId = ? AND status = 'open' AND assigneeId IS NOT NULL AND assigneeId NOT IN (SELECT agentId FROM agent_department WHERE departmentId = ?)", [ticketId, e.data.to]);
+      } else if (e.type === 'ticket.merged' && typeof e.data.into === 'number') {
+        await sql.run("UPDATE follow_up SET ticketId = ? WHERE ticketId = ? AND status = 'open'", [e.data.into, ticketId]);
+      }
     }
   }
 

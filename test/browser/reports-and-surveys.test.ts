@@ -73,6 +73,8 @@ describe('browser: reports, follow-ups and surveys (Chromium)', function () {
   let surveyToken: string;
   /** A phone-only member's ticket: its survey waits for an agent to record the answer from a call. */
   let phoneTicketId: number;
+  /** A solved WeChat ticket: an agent schedules a follow-up on it by hand from the survey panel. */
+  let wechatTicketId: number;
   const mailbox = new MailRecorder();
   let manualFollowUp: number;
 
@@ -141,6 +143,7 @@ describe('browser: reports, follow-ups and surveys (Chromium)', function () {
     const ids: number[] = [];
     for (const b of backlog) ids.push((await w.services.tickets.ingest(inbound({ ...b, departmentId: w.deptA }))).ticketId);
     await solve(ids[1]!);
+    wechatTicketId = ids[1]!;
     await reply(ids[0]!, '您好，已核实重复扣款，298 元将在 3 个工作日内退回。');
     await reply(ids[2]!, 'Thank you, we have passed this on to the spa team.');
 
@@ -314,5 +317,42 @@ describe('browser: reports, follow-ups and surveys (Chromium)', function () {
     await dialog.getByTestId('survey-record-confirm').click();
     await panel.locator('[data-testid="survey-item"][data-status="answered"] [data-rating="5"]').waitFor();
     expect(await panel.innerText()).to.contain('很满意');
+  });
+
+  it('an agent schedules a follow-up from the ticket\'s survey panel: it shows there and in GET /api/follow-ups', async () => {
+    const page = await signIn('agent.a@test.memberdesk');
+    await page.goto(`${w.baseUrl}/#/tickets/${wechatTicketId}`);
+    const panel = page.locator(`[data-testid="ticket-view"][data-ticket-id="${wechatTicketId}"] [data-testid="survey-panel"]`);
+    await panel.getByTestId('schedule-follow-up').click();
+    const dialog = page.getByTestId('schedule-follow-up-dialog');
+    await dialog.waitFor();
+    // Shanghai wall time as a datetime-local value (the browser runs in Asia/Shanghai).
+    const local = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16);
+    // Defaults: tomorrow at 10:00 local, the ticket's own channel (WeChat), 3 attempts.
+    expect(await dialog.getByTestId('schedule-follow-up-due').inputValue()).to.equal(local(shanghai(-1, 10, 0)));
+    expect(await dialog.getByTestId('schedule-follow-up-channel').inputValue()).to.equal('wechat');
+    expect(await dialog.getByTestId('schedule-follow-up-attempts').inputValue()).to.equal('3');
+
+    const due = shanghai(-2, 15, 30);
+    await dialog.getByTestId('schedule-follow-up-due').fill(local(due));
+    await dialog.getByTestId('schedule-follow-up-channel').selectOption('call');
+    await dialog.getByTestId('schedule-follow-up-script').fill('致电确认停车券是否已领取');
+    await dialog.getByTestId('schedule-follow-up-assignee').selectOption(String(w.agentA.agentId));
+    await dialog.getByTestId('schedule-follow-up-attempts').fill('5');
+    await dialog.getByTestId('schedule-follow-up-confirm').click();
+    await dialog.waitFor({ state: 'detached' });
+
+    // The panel re-reads the ticket's follow-ups: the new one is there, open, by hand.
+    const item = panel.locator('[data-testid="ticket-follow-up"][data-status="open"]');
+    await item.waitFor();
+    expect(await item.innerText()).to.contain('手动创建');
+
+    const res = await w.api('GET', '/api/follow-ups?status=open', { token: w.agentA.token });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    const mine = (res.body as { items: Array<{ ticketId: number; reason: string; channel: string | null; dueAt: string; script: string | null; assigneeId: number | null; maxAttempts: number }> })
+      .items.filter((f) => f.ticketId === wechatTicketId);
+    expect(mine.map((f) => [f.reason, f.channel, f.dueAt, f.script, f.assigneeId, f.maxAttempts])).to.deep.equal([
+      ['manual', 'call', new Date(due).toISOString(), '致电确认停车券是否已领取', w.agentA.agentId, 5],
+    ]);
   });
 });

@@ -141,6 +141,38 @@ for (const engine of ENGINES) {
       expect((await queue('assigneeId=none')).map((x) => x.id)).to.include(unassigned.body.id);
     });
 
+    it('open follow-ups go with their ticket: a transfer hands them to the new department, a merge to the ticket merged into', async () => {
+      clock.set(FRIDAY_10);
+      const schedule = async (ticketId: number, assigneeId?: number) => {
+        const res = await w.api('POST', `/api/tickets/${ticketId}/follow-ups`, { token: tok(w.agentA.agentId), body: { dueAt: '2026-06-08T15:00:00.000Z', channel: 'call', ...(assigneeId ? { assigneeId } : {}) } });
+        expect(res.status, JSON.stringify(res.body)).to.equal(201);
+        return res.body.id as number;
+      };
+      const t = await complaint('standard');
+      const moving = await schedule(t.ticketId, w.agentA.agentId);
+      // A done one stays where it was.
+      const done = await schedule(t.ticketId);
+      expect((await w.api('POST', `/api/follow-ups/${done}/done`, { token: tok(w.agentA.agentId), body: { outcome: 'satisfied' } })).status).to.equal(200);
+      const transfer = await w.api('POST', `/api/tickets/${t.ticketId}/transfer`, { token: tok(w.supervisorA.agentId), body: { departmentId: w.deptB } });
+      expect(transfer.status, JSON.stringify(transfer.body)).to.be.within(200, 204);
+      const byId = new Map((await followUpsOf(t.ticketId)).map((f) => [f.id, f]));
+      expect(byId.get(moving)).to.include({ departmentId: w.deptB, assigneeId: null, status: 'open' });
+      expect(byId.get(done)).to.include({ departmentId: w.deptA, status: 'done' });
+      expect((await queue('status=open', w.agentB.agentId)).map((x) => x.id)).to.include(moving);
+      expect((await queue('status=open')).map((x) => x.id)).to.not.include(moving);
+
+      // One member's two tickets (a call and a chat), the chat's follow-up follows it into the call's ticket.
+      n++;
+      const phone = `1371${engine.name === 'sqlite' ? 1 : 2}00${String(n).padStart(5, '0')}`;
+      await w.services.members.create({ name: `Member ${n}`, identities: { phone, webchat: `merge-${engine.name}-${n}` } });
+      const call = await w.services.tickets.ingest(inbound({ channel: 'phone', from: { kind: 'phone', value: phone }, departmentId: w.deptA }));
+      const chat = await w.services.tickets.ingest(inbound({ channel: 'webchat', from: { kind: 'webchat', value: `merge-${engine.name}-${n}` }, departmentId: w.deptA }));
+      const merging = await schedule(chat.ticketId);
+      const merge = await w.api('POST', `/api/tickets/${chat.ticketId}/merge`, { token: tok(w.agentA.agentId), body: { targetTicketId: call.ticketId } });
+      expect(merge.status, JSON.stringify(merge.body)).to.be.within(200, 204);
+      expect((await w.services.db.read((m) => m.findOneByOrFail(FollowUp, { id: merging }))).ticketId).to.equal(call.ticketId);
+    });
+
     it('outcomes: satisfied closes it; not satisfied reopens the solved ticket and resumes its resolution clock; unreachable retries until maxAttempts', async () => {
       clock.set(FRIDAY_10);
       await w.services.slaAdmin.savePolicy(null, { name: 'Resolution in a day', resolutionMinutes: 540 });

@@ -66,7 +66,8 @@ const onlyRows = (r: FollowUpRule[] | Items<FollowUpRule>): FollowUpRule[] => (A
 export const surveysApi = {
   followUps: (q: FollowUpQuery) => request<Page<FollowUp>>('GET', '/follow-ups', { query: { ...q } }),
   markDone: (id: number, body: { outcome: FollowUpOutcome; note?: string; retryInDays?: number }) => request<FollowUp>('POST', `/follow-ups/${id}/done`, { body }),
-  createFollowUp: (ticketId: number, body: { dueAt: string; channel: string; script?: string; assigneeId?: number | null }) =>
+  /** POST /api/tickets/:id/follow-ups (reason manual): dueAt an ISO instant; assigneeId an agent of the ticket's department (UNKNOWN_AGENT, 422, otherwise). */
+  createFollowUp: (ticketId: number, body: { dueAt: string; channel: FollowUpChannel; script?: string | null; assigneeId?: number | null; maxAttempts?: number }) =>
     request<FollowUp>('POST', `/tickets/${ticketId}/follow-ups`, { body }),
 
   rules: async () => onlyRows(await request<FollowUpRule[] | Items<FollowUpRule>>('GET', '/follow-up-rules')),

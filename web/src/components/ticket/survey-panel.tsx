@@ -11,23 +11,25 @@ import { FollowUpDoneDialog } from '../follow-ups/follow-up-done-dialog';
 import { DueTime, FollowUpOutcomeText, FollowUpReasonText } from '../follow-ups/follow-up-parts';
 import { RatingStars } from '../follow-ups/rating-stars';
 import { RecordAnswerDialog } from '../follow-ups/record-answer-dialog';
+import { ScheduleFollowUpDialog } from '../follow-ups/schedule-follow-up-dialog';
 
 interface Props { ticket: TicketDetail }
 
 /** The ticket's satisfaction surveys (one per solve) and its follow-up tasks; re-read whenever the ticket changes. */
 export function SurveyPanel({ ticket }: Props) {
   const { t, tMaybe, locale } = useI18n();
-  const { agentName } = useConsole();
+  const { me, agentName } = useConsole();
   const { toast } = useNotices();
   const [surveys, setSurveys] = useState<Survey[] | null>(null);
   const [followUps, setFollowUps] = useState<FollowUp[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [recording, setRecording] = useState<Survey | null>(null);
   const [marking, setMarking] = useState<FollowUp | null>(null);
+  const [scheduling, setScheduling] = useState(false);
   const [attempt, setAttempt] = useState(0);
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
 
-  useEffect(() => { setSurveys(null); setFollowUps(null); }, [ticket.id]);
+  useEffect(() => { setSurveys(null); setFollowUps(null); setScheduling(false); }, [ticket.id]);
   // A solve schedules a survey, a reopen cancels it, an answer may open a follow-up: all of them move updatedAt.
   useEffect(() => {
     let live = true;
@@ -50,6 +52,14 @@ export function SurveyPanel({ ticket }: Props) {
     toast({ tone: 'success', text: t('surveys.done.saved', { number: f.ticketNumber || ticket.number }) });
     setFollowUps((list) => list && list.map((x) => (x.id === f.id ? { ...x, ...f } : x)));
   };
+
+  const scheduled = () => {
+    setScheduling(false);
+    toast({ tone: 'success', text: t('surveys.schedule.saved', { number: ticket.number }) });
+    reload();
+  };
+  // Staff schedule follow-ups by hand; analysts only read.
+  const canSchedule = me.role !== 'analyst' && ticket.status !== 'merged';
 
   const when = (iso: string | null) => (iso ? <time dateTime={iso} title={formatFullTime(iso, locale)}>{formatTime(iso, locale)}</time> : '—');
   const empty = surveys?.length === 0 && followUps?.length === 0;
@@ -118,6 +128,10 @@ export function SurveyPanel({ ticket }: Props) {
           </ul>
         </>
       )}
+      {canSchedule && !error && followUps !== null && (
+        <p><button type="button" className="btn btn--small" onClick={() => setScheduling(true)} data-testid="schedule-follow-up">{t('surveys.schedule.open')}</button></p>
+      )}
+      {scheduling && <ScheduleFollowUpDialog ticket={ticket} onClose={() => setScheduling(false)} onDone={scheduled} />}
       {recording && <RecordAnswerDialog ticket={ticket} survey={recording} onClose={() => setRecording(null)} onDone={recorded} />}
       {marking && <FollowUpDoneDialog followUp={{ ...marking, ticketNumber: marking.ticketNumber || ticket.number, subject: marking.subject || ticket.subject }}
         onClose={() => setMarking(null)} onDone={done} />}
