@@ -133,7 +133,10 @@ export function buildServices(o: ServiceOptions): Services {
   const files = new ConfiguredFileStore(o.fileStore ?? 'dir',
     new DirectoryFileStore(path.join(o.dataDir ?? path.join(os.tmpdir(), `memberdesk-${process.pid}`), 'files')),
     new DatabaseFileStore(o.db));
-  const delivery = new DeliveryWorker({ db: o.db, vault: o.vault, channels, clock: o.clock, log: o.log, pollMs: o.deliveryPollMs, files });
+  const delivery = new DeliveryWorker({
+    db: o.db, vault: o.vault, channels, clock: o.clock, log: o.log, pollMs: o.deliveryPollMs, files,
+    expandText: (text, meta) => (surveys ? surveys.expandLink(text, meta) : Promise.resolve(text)),
+  });
   const publicUrl = (o.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
   const ackLinks = new AckLinks(o.vault.subKey('sla-ack'), publicUrl, o.clock);
   const slaConfig = new SlaConfig(o.db, SLA_CONFIG_TTL_MS);

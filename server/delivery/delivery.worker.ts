@@ -14,6 +14,8 @@ export interface DeliveryWorkerOptions extends OutboxWorkerOptions {
   channels: ChannelRegistry;
   /** Where attached files are read from at send time. */
   files?: FileStore;
+  /** Fills in what a stored message only stands for (a survey's signed link), at send time. */
+  expandText?: (text: string, meta: Record<string, unknown> | null) => Promise<string>;
 }
 
 /**
@@ -47,7 +49,7 @@ export class DeliveryWorker extends OutboxWorker<Delivery> {
 
   /** What the adapter needs, with the member's address decrypted only now, in memory. */
   private async compose(d: Delivery): Promise<OutboundMessage> {
-    return this.o.db.read(async (m) => {
+    const out = await this.o.db.read(async (m) => {
       const message = d.messageId ? await m.findOneBy(Message, { id: d.messageId }) : null;
       const ticket = d.ticketId ? await m.findOneBy(Ticket, { id: d.ticketId }) : null;
       if (!message || !ticket) throw new ChannelSendError('the message or ticket of this delivery is gone', true);
@@ -67,6 +69,8 @@ export class DeliveryWorker extends OutboxWorker<Delivery> {
           : undefined,
       };
     });
+    // After the read: filling in may read the database itself (one connection on SQLite: never nested).
+    return this.o.expandText ? { ...out, text: await this.o.expandText(out.text, out.meta) } : out;
   }
 }
 

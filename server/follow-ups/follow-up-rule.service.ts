@@ -2,8 +2,12 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import { toDate, type SqlSession } from '../db/sql-session.js';
 import type { FollowUpChannel, FollowUpConditions, FollowUpTrigger } from '../db/entities/follow-up-rule.entity.js';
+import { isUniqueViolation } from '../db/database.js';
 import { NotFoundError, UnprocessableError } from '../errors.js';
 import { DEFAULT_FOLLOW_UP_RULES, type FollowUpRuleSpec } from './follow-up-rules.js';
+
+/** The setting that says the default rules were installed (once per installation). */
+const RULES_SEEDED = 'followups.defaults_installed';
 
 /** A rule as the API shows it. */
 export interface FollowUpRuleView extends FollowUpRuleSpec { createdAt: string; updatedAt: string }
@@ -109,11 +113,18 @@ export class FollowUpRuleService {
    * every rule deleted, the next start installs the defaults again.
    */
   async ensureDefaults(): Promise<boolean> {
+    // Claimed by a setting row in the same transaction (two processes starting together: one installs, the other's
+    // insert conflicts), and once per installation: an admin who deleted the defaults does not get them back.
     return this.d.db.sqlTx(async (sql) => {
+      if ((await sql.rows('SELECT `key` FROM setting WHERE `key` = ? FOR UPDATE', [RULES_SEEDED])).length) return false;
+      await sql.run('INSERT INTO setting (`key`, value) VALUES (?, ?)', [RULES_SEEDED, new Date().toISOString()]);
       const [n] = await sql.rows<{ n: number }>('SELECT COUNT(*) AS n FROM follow_up_rule');
       if (Number(n?.n ?? 0) > 0) return false;
       for (const [i, r] of DEFAULT_FOLLOW_UP_RULES.entries()) await this.insert(sql, { ...r, position: (i + 1) * 10 });
       return true;
+    }, { retryOnConflict: true }).catch((err: unknown) => {
+      if (isUniqueViolation(err)) return false;
+      throw err;
     });
   }
 

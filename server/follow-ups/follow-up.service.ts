@@ -106,7 +106,7 @@ export class FollowUps {
         await sql.run("UPDATE follow_up SET departmentId = ? WHERE ticketId = ? AND status = 'open'", [e.data.to, ticketId]);
         await sql.run("UPDATE follow_up SET assigneeId = NULL WHERE ticketId = ? AND status = 'open' AND assigneeId IS NOT NULL AND assigneeId NOT IN (SELECT agentId FROM agent_department WHERE departmentId = ?)", [ticketId, e.data.to]);
       } else if (e.type === 'ticket.merged' && typeof e.data.into === 'number') {
-        await sql.run("UPDATE follow_up SET ticketId = ? WHERE ticketId = ? AND status = 'open'", [e.data.into, ticketId]);
+        await sql.run("UPDATE follow_up SET ticketId = ?, departmentId = (SELECT departmentId FROM ticket WHERE id = ?) WHERE ticketId = ? AND status = 'open'", [e.data.into, e.data.into, ticketId]);
       }
     }
   }

@@ -97,11 +97,18 @@ export class SuggestionService {
 
   /** Once per installation: the SLA policy for suggestions, first in the order. Returns whether it was created now. */
   async ensureDefaults(): Promise<boolean> {
+    // Claimed first (one process installs it); a claim left 'pending' by a process that died before installing is taken
+    // over once it is a minute old, so the policy is never lost.
+    const claim = `pending:${Date.now()}`;
     try {
-      await this.d.db.sqlTx((sql) => sql.run('INSERT INTO setting (`key`, value) VALUES (?, ?)', [POLICY_SETTING, 'pending']));
+      await this.d.db.sqlTx((sql) => sql.run('INSERT INTO setting (`key`, value) VALUES (?, ?)', [POLICY_SETTING, claim]));
     } catch (err) {
-      if (isUniqueViolation(err)) return false;
-      throw err;
+      if (!isUniqueViolation(err)) throw err;
+      const [row] = await this.d.db.sqlTx((sql) => sql.rows<{ value: string }>('SELECT value FROM setting WHERE `key` = ?', [POLICY_SETTING]));
+      const stale = row !== undefined && /^pending(:\d+)?$/.test(row.value) && Date.now() - Number(row.value.split(':')[1] ?? 0) > 60_000;
+      if (!stale) return false;
+      const taken = await this.d.db.sqlTx((sql) => sql.run('UPDATE setting SET value = ? WHERE `key` = ? AND value = ?', [claim, POLICY_SETTING, row.value]));
+      if (taken.affected !== 1) return false;
     }
     const policy = await this.d.slaAdmin.savePolicy(null, {
       name: SUGGESTION_POLICY_NAME, conditions: { types: ['suggestion'] }, position: 1,

@@ -2,6 +2,12 @@
  * What the member reads: the survey prompt and its reminder on each channel, in the ticket's language
  * (zh-Hans, zh-Hant, en; anything else gets Chinese and English). Pure.
  */
+/**
+ * Stands for the member's signed link in the stored message: agents see the thread, and a link they could open
+ * would let them rate themselves. The delivery worker puts the real link in at send time (SurveyService.expandLink).
+ */
+export const SURVEY_LINK_MARKER = '[survey link / 评价链接]';
+
 export type SurveyLocale = 'zh-Hans' | 'zh-Hant' | 'en' | 'both';
 
 export function surveyLocale(language: string | null | undefined): SurveyLocale {

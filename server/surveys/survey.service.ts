@@ -12,7 +12,7 @@ import { ticketVisible } from '../tickets/ticket-access.js';
 import { Ticket } from '../db/entities/index.js';
 import type { SurveySettings } from './survey-settings.js';
 import { SurveyLinks } from './survey-link.js';
-import { answerAck, emailPrompt, parseRatingReply, replyPrompt, surveyLocale, widgetPrompt } from './survey-texts.js';
+import { answerAck, emailPrompt, parseRatingReply, replyPrompt, SURVEY_LINK_MARKER, surveyLocale, widgetPrompt } from './survey-texts.js';
 
 export interface SurveyServiceDeps {
   db: Database;
@@ -146,7 +146,9 @@ export class SurveyService {
       }
       const expiresAt = new Date(c.now.getTime() + this.d.settings.expiryDays * 86_400_000);
       const messageId = await this.ask(c, s, false);
-      const remind = this.d.settings.reminderHours > 0 && s.channel !== 'call' ? new Date(c.now.getTime() + this.d.settings.reminderHours * 3_600_000) : null;
+      // No reminder on WeChat: an Official Account may only write within 48 h of the member's last message, and a chat
+      // nudge reads as pestering; email and the widget get one.
+      const remind = this.d.settings.reminderHours > 0 && s.channel !== 'call' && s.channel !== 'wechat' ? new Date(c.now.getTime() + this.d.settings.reminderHours * 3_600_000) : null;
       const next = remind && remind < expiresAt ? remind : expiresAt;
       await c.sql.run("UPDATE survey SET status = 'sent', sentAt = ?, expiresAt = ?, nextCheckAt = ? WHERE id = ?", [c.now, expiresAt, next, s.id]);
       c.events.push({ type: 'survey.sent', data: { surveyId: s.id, channel: s.channel, messageId, expiresAt: expiresAt.toISOString() } });
@@ -158,7 +160,7 @@ export class SurveyService {
       c.events.push({ type: 'survey.expired', data: { surveyId: s.id } });
       return true;
     }
-    if (!s.remindedAt && s.channel !== 'call') {
+    if (!s.remindedAt && s.channel !== 'call' && s.channel !== 'wechat') {
       const messageId = await this.ask(c, s, true);
       await c.sql.run('UPDATE survey SET remindedAt = ?, nextCheckAt = ? WHERE id = ?', [c.now, s.expiresAt, s.id]);
       c.events.push({ type: 'survey.reminded', data: { surveyId: s.id, channel: s.channel, messageId } });
@@ -173,7 +175,8 @@ export class SurveyService {
   private async ask(c: SystemChangeContext, s: SurveyRow, reminder: boolean): Promise<number | null> {
     const base = { locale: surveyLocale(s.language), ticketNumber: c.ticket.number, reminder, expiryDays: this.d.settings.expiryDays };
     const meta = { survey: { id: s.id, reminder } };
-    const url = this.d.links.url(s.id, s.nonce);
+    // The link itself is put in only when the delivery is sent (expandLink): the stored thread, which agents read, never holds it.
+    const url = SURVEY_LINK_MARKER;
     switch (s.channel) {
       case 'email': return c.post({ channel: 'email', text: emailPrompt({ ...base, url }), meta });
       // The widget shows stars for a message carrying `survey`; the link serves a visitor who reads it by email.
@@ -181,6 +184,14 @@ export class SurveyService {
       case 'wechat': return c.post({ channel: 'wechat', text: replyPrompt(base), meta });
       case 'call': return null;
     }
+  }
+
+  /** At send time: the stored prompt's link marker becomes the member's signed link (for the delivery worker). */
+  async expandLink(text: string, meta: Record<string, unknown> | null): Promise<string> {
+    const id = (meta?.['survey'] as { id?: unknown } | undefined)?.id;
+    if (typeof id !== 'number' || !text.includes(SURVEY_LINK_MARKER)) return text;
+    const [row] = await this.d.db.sqlTx((sql) => sql.rows<{ nonce: string }>('SELECT nonce FROM survey WHERE id = ?', [id]));
+    return row ? text.split(SURVEY_LINK_MARKER).join(this.d.links.url(id, row.nonce)) : text;
   }
 
   // ── answers ───────────────────────────────────────────────────────────────
@@ -243,6 +254,10 @@ export class SurveyService {
     const [open] = await sql.rows<{ id: number; ticketId: number }>(
       "SELECT id, ticketId FROM survey WHERE memberId = ? AND channel = 'wechat' AND status = 'sent' AND expiresAt > ? ORDER BY sentAt DESC, id DESC LIMIT 1", [c.memberId, c.now]);
     if (!open) return null;
+    // A member in another live WeChat conversation may be answering that one's agent ("2" to "how many cards?"): not a rating.
+    const live = await sql.rows(
+      "SELECT id FROM ticket WHERE memberId = ? AND channel = 'wechat' AND status IN ('new', 'open', 'pending', 'on_hold') AND id <> ? LIMIT 1", [c.memberId, open.ticketId]);
+    if (live.length) return null;
     // Ticket first, then survey: the order every survey change locks in.
     await sql.rows('SELECT id FROM ticket WHERE id = ? FOR UPDATE', [open.ticketId]);
     const s = await this.lockSurvey(sql, Number(open.id));

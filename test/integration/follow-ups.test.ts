@@ -247,6 +247,14 @@ for (const engine of ENGINES) {
 
     it('rules: admins create, change, order and delete them; supervisors read; no active low-rating rule means no follow-up', async () => {
       const admin = () => tok(w.admin.agentId);
+      // Two processes starting together on an installation without rules: the defaults are installed once.
+      await w.services.db.sqlTx(async (sql) => {
+        await sql.run("DELETE FROM setting WHERE `key` = 'followups.defaults_installed'");
+        await sql.run('DELETE FROM follow_up_rule');
+      });
+      const raced = await Promise.all([w.services.followUps.rules.ensureDefaults(), w.services.followUps.rules.ensureDefaults()]);
+      expect(raced.filter(Boolean)).to.have.length(1);
+      expect(await w.services.followUps.rules.list()).to.have.length(2);
       // Installed once: a second start adds nothing.
       const before = (await w.services.followUps.rules.list()).length;
       expect(await w.services.followUps.rules.ensureDefaults()).to.equal(false);

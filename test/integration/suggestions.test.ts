@@ -49,6 +49,18 @@ for (const engine of ENGINES) {
       expect(await w.services.suggestions.ensureDefaults()).to.equal(true);
       // Once per installation, however often the server starts.
       expect(await w.services.suggestions.ensureDefaults()).to.equal(false);
+      // A process that claimed the install and died before it: a fresh claim waits, a minute-old one is taken over.
+      const policies = async () => (await w.services.slaAdmin.policies()).filter((p) => p.name.startsWith('Suggestions'));
+      expect(await policies()).to.have.length(1);
+      await w.services.db.sqlTx((sql) => sql.run("UPDATE setting SET value = ? WHERE `key` = 'suggestions.slaPolicy'", [`pending:${Date.now()}`]));
+      expect(await w.services.suggestions.ensureDefaults()).to.equal(false);
+      const [installed] = await policies();
+      await w.services.db.sqlTx(async (sql) => {
+        await sql.run('DELETE FROM sla_policy WHERE id = ?', [installed!.id]);
+        await sql.run("UPDATE setting SET value = ? WHERE `key` = 'suggestions.slaPolicy'", [`pending:${Date.now() - 120_000}`]);
+      });
+      expect(await w.services.suggestions.ensureDefaults()).to.equal(true);
+      expect(await policies()).to.have.length(1);
     });
     afterEach(() => { clock.set(new Date()); });
     after(async () => {

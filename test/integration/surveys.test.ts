@@ -80,6 +80,9 @@ for (const engine of ENGINES) {
       expect(mail.text).to.contain('请点击链接评分');
       expect(String(mail.headers.get('auto-submitted'))).to.match(/^auto-/);
       const token = linkIn(mail.text!)!;
+      // Only the member's mail holds the link; the thread agents read shows a marker (an agent could rate themselves).
+      const thread = await w.api('GET', `/api/tickets/${ticketId}`, { token: w.agentA.token });
+      expect(JSON.stringify(thread.body)).to.contain('[survey link').and.not.contain(token);
 
       const page = await fetch(`${w.baseUrl}/survey/${token}`);
       expect(page.status).to.equal(200);
@@ -322,6 +325,21 @@ for (const engine of ENGINES) {
       } finally {
         await bot.stop();
       }
+    });
+
+    it('WeChat: a digit that answers another live conversation is that conversation\'s message, not a rating', async () => {
+      const contact = { kind: 'wechat' as const, value: `wx:survey-two-${engine.name}` };
+      const first = await w.services.tickets.ingest(inbound({ channel: 'wechat', from: contact, departmentId: w.deptA, text: '积分什么时候到账？', continueOpenTicket: true }));
+      await solve(first.ticketId);
+      await sendDue();
+      expect((await surveysOf(first.ticketId))[0]).to.include({ status: 'sent', channel: 'wechat' });
+      const second = await w.services.tickets.ingest(inbound({ channel: 'wechat', from: contact, departmentId: w.deptA, text: '我想补办两张会员卡', continueOpenTicket: true }));
+      expect(second.ticketId).to.not.equal(first.ticketId);
+      // The second ticket's agent asks "how many?"; the member answers "2".
+      const reply = await w.services.tickets.ingest(inbound({ channel: 'wechat', from: contact, text: '2', continueOpenTicket: true }));
+      expect(reply.ticketId).to.equal(second.ticketId);
+      expect((await surveysOf(first.ticketId))[0]).to.include({ status: 'sent', rating: null });
+      expect(await w.services.db.read((m) => m.count(FollowUp, { where: { ticketId: first.ticketId } }))).to.equal(0);
     });
   });
 }

@@ -7,6 +7,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { WIDGET_CSS } from './styles.js';
 import { TEXTS, widgetLocale, type WidgetTexts } from './texts.js';
+import { SURVEY_LINK_MARKER } from '../../server/surveys/survey-texts.js';
 
 interface ChatLine {
   id: number; author: 'member' | 'agent' | 'system'; agentName?: string; text: string; createdAt: string; attachments?: string[];
@@ -310,8 +311,8 @@ class ChatWidget {
         const who = l.author === 'member' ? t.you : l.author === 'agent' ? (l.agentName || t.agent) : '';
         const node = h('div', { class: 'msg', 'data-testid': 'chat-message', 'data-author': l.author, 'data-id': String(l.id) });
         if (who) node.append(h('span', { class: 'who' }, who));
-        // A survey prompt's email link is for a visitor who reads it by mail: here the stars answer it.
-        node.append(document.createTextNode(l.survey ? l.text.split('\n').filter((x) => !/^https?:\/\//.test(x.trim())).join('\n') : l.text));
+        // A survey prompt's link line is for a visitor who reads it by email: here the stars answer it.
+        node.append(document.createTextNode(l.survey ? l.text.split('\n').filter((x) => x.trim() !== SURVEY_LINK_MARKER).join('\n') : l.text));
         for (const a of l.attachments ?? []) node.append(h('span', { class: 'state' }, `${t.attachment}: ${a}`));
         if (l.survey) node.append(this.surveyControl(l.survey));
         return node;

@@ -9,6 +9,7 @@ import type { Services } from '../../services.js';
 import type { DecideInput, SuggestionQuery, SuggestionState } from '../../suggestions/suggestion.service.js';
 import { TEMPLATE_KEYS, TEMPLATE_LANGUAGES, type TemplateKey, type TemplateLanguage } from '../../suggestions/template.js';
 import { defineRoute, idParams, int, nullable, obj, oneOf, pageQuery, str, text, type ApiServices } from '../api.js';
+import { storeScoped } from '../../agents/principal.js';
 
 const REPORT_ROLES: Role[] = ['supervisor', 'admin', 'analyst'];
 const ticketIds = { type: 'array', items: int(), minItems: 1, maxItems: 200 };
@@ -99,10 +100,11 @@ export function suggestionRoutes(r: Router, auth: ApiServices, s: Services): voi
       format: { ...oneOf(['json', 'csv']), default: 'json' },
     }),
     summary: 'Suggestions of a period [from, to) (default: the last 30 days): new, decided by outcome, awaiting and overdue now, and one row per suggestion. '
-      + 'Supervisors see their departments; analysts get rows without subjects. format=csv: the rows.',
+      + 'Supervisors see their departments; analysts and store-bound supervisors get rows without subjects. format=csv: the rows.',
   }, async ({ principal, query, res }) => {
     const scope = await reports.scope(principal, { from: query.from, to: query.to, tz: query.tz, departmentId: query.departmentId });
-    const figures = await s.suggestions.figures(scope.departmentIds, scope.from, scope.to, { subjects: principal.role !== 'analyst' });
+    // Subjects are the members' words: not for analysts (aggregates), nor for a store-bound supervisor (the rows span every store).
+    const figures = await s.suggestions.figures(scope.departmentIds, scope.from, scope.to, { subjects: principal.role !== 'analyst' && !storeScoped(principal) });
     if (query.format !== 'csv') return figures;
     const body = toCsv(REPORT_CSV_HEADER, figures.rows.map((x) => [x.ticketId, x.number, x.subject, x.departmentId, x.createdAt, x.state, x.outcome, x.decidedAt, x.dueAt, x.overdue]));
     return sendCsv(res, `memberdesk-suggestions_${localDateText(scope.tz, scope.from.getTime())}_${localDateText(scope.tz, scope.to.getTime())}.csv`, body);
