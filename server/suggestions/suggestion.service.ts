@@ -170,17 +170,15 @@ export class SuggestionService {
     if (!summary) throw new UnprocessableError('SUGGESTION_SUMMARY_EMPTY', 'the summary must not be blank', { field: 'summary' });
     const departmentId = await this.checkTickets(p, ticketIds, null);
     let decisionId = 0;
-    for (const [i, ticketId] of ticketIds.entries()) {
-      await this.d.tickets.systemChange(ticketId, { type: 'agent', id: p.agentId }, async (c) => {
-        if (i === 0) {
-          // Written with the first ticket: a refusal found under its lock leaves nothing behind.
-          this.assertOpen(c, ticketId);
-          decisionId = (await c.sql.run('INSERT INTO suggestion_decision (departmentId, outcome, summary, effectiveOn, decidedBy, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)',
-            [departmentId, input.outcome, summary, input.effectiveOn ?? null, p.agentId, c.now, c.now])).insertId;
-        }
-        await this.apply(c, decisionId, i > 0);
-      });
-    }
+    // One transaction for the decision and every ticket it answers: a refusal found under the locks (a ticket decided,
+    // closed or merged meanwhile) leaves nothing behind, and no member is told unless all are.
+    await this.d.tickets.systemChanges(ticketIds, { type: 'agent', id: p.agentId }, async (c, i) => {
+      if (i === 0) {
+        decisionId = (await c.sql.run('INSERT INTO suggestion_decision (departmentId, outcome, summary, effectiveOn, decidedBy, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          [departmentId, input.outcome, summary, input.effectiveOn ?? null, p.agentId, c.now, c.now])).insertId;
+      }
+      await this.apply(c, decisionId);
+    });
     return this.decision(p, decisionId);
   }
 
@@ -190,9 +188,7 @@ export class SuggestionService {
     if (!dec || !canSeeDepartment(p, dec.departmentId) || p.role === 'analyst') throw new NotFoundError('decision');
     const ticketIds = unique(ticketIdsIn);
     await this.checkTickets(p, ticketIds, dec.departmentId);
-    for (const ticketId of ticketIds) {
-      await this.d.tickets.systemChange(ticketId, { type: 'agent', id: p.agentId }, (c) => this.apply(c, decisionId, true));
-    }
+    await this.d.tickets.systemChanges(ticketIds, { type: 'agent', id: p.agentId }, (c) => this.apply(c, decisionId));
     await this.d.db.sqlTx((sql) => sql.run('UPDATE suggestion_decision SET updatedAt = ? WHERE id = ?', [this.d.clock.now(), decisionId]));
     return this.decision(p, decisionId);
   }
@@ -273,22 +269,17 @@ export class SuggestionService {
     return dept!;
   }
 
-  private assertOpen(c: SystemChangeContext, ticketId: number): void {
-    if (c.ticket.status === 'closed' || c.ticket.status === 'merged') throw closed(ticketId, c.ticket.status);
-  }
-
   /**
    * Under the ticket's lock: links the decision, tells the member on their channel, and solves the ticket
    * (reason `suggestion_decided`: no survey; the SLA hook stops the resolution clock). A ticket another
-   * request decided or closed meanwhile is left as it is when `skipRaced`, else refused.
+   * request decided, closed or merged meanwhile is refused (and the whole decision with it).
    */
-  private async apply(c: SystemChangeContext, decisionId: number, skipRaced: boolean): Promise<void> {
+  private async apply(c: SystemChangeContext, decisionId: number): Promise<void> {
     const [t] = await c.sql.rows<Record<string, unknown>>(
       'SELECT t.channel, t.memberId, t.language, t.number, t.departmentId, t.suggestionDecisionId, d.name AS departmentName FROM ticket t JOIN department d ON d.id = t.departmentId WHERE t.id = ?', [c.ticket.id]);
     if (!t) throw new NotFoundError('ticket');
     const raced = (t.suggestionDecisionId !== null && t.suggestionDecisionId !== undefined) || c.ticket.status === 'closed' || c.ticket.status === 'merged';
     if (raced) {
-      if (skipRaced) return;
       if (c.ticket.status === 'closed' || c.ticket.status === 'merged') throw closed(c.ticket.id, c.ticket.status);
       throw decided(c.ticket.id);
     }

@@ -337,31 +337,48 @@ export class TicketService {
    * consoles hear of it after commit like of every change.
    */
   async systemChange<T>(ticketId: number, actor: Actor, fn: (c: SystemChangeContext) => Promise<T>): Promise<T> {
+    const [out] = await this.systemChanges([ticketId], actor, (c) => fn(c));
+    return out as T;
+  }
+
+  /**
+   * One system change over several tickets, all or nothing (a decision that answers many members): the tickets are
+   * locked in id order (no deadlock with another such change), then `fn` runs for each in the order given, each
+   * ticket with its own events.
+   */
+  async systemChanges<T>(ticketIds: number[], actor: Actor, fn: (c: SystemChangeContext, index: number) => Promise<T>): Promise<T[]> {
     let changes: TicketChange[] = [];
     let deliveries = 0;
     const result = await this.db.sqlTx(async (sql) => {
       changes = [];
       deliveries = 0;
       const store = new TicketStore(sql);
-      const ticket = await store.lockTicket(ticketId);
-      if (!ticket) throw new NotFoundError('ticket');
+      const locked = new Map<number, ThreadTicket>();
+      for (const id of [...new Set(ticketIds)].sort((x, y) => x - y)) {
+        const ticket = await store.lockTicket(id);
+        if (!ticket) throw new NotFoundError('ticket');
+        locked.set(id, ticket);
+      }
       const now = this.deps.clock.now();
-      const events: PendingEvent[] = [];
-      const out = await fn({
-        sql, ticket, events, now,
-        post: async (input) => {
-          const id = await store.insertMessage({
-            ticketId, direction: 'outbound', visibility: 'public', channel: input.channel, authorType: 'system', text: input.text, html: null,
-            externalId: null, createdAt: now, deliveryState: 'pending', meta: { ...input.meta, automatic: true },
-          });
-          await store.insertDelivery({ channel: input.channel, ticketId }, id, now);
-          deliveries++;
-          return id;
-        },
-      });
-      if (events.length) {
-        await this.record(sql, ticketId, actor, events, now);
-        changes = [{ ticketId, actor, events }];
+      const out: T[] = [];
+      for (const [index, ticketId] of ticketIds.entries()) {
+        const events: PendingEvent[] = [];
+        out.push(await fn({
+          sql, ticket: locked.get(ticketId)!, events, now,
+          post: async (input) => {
+            const id = await store.insertMessage({
+              ticketId, direction: 'outbound', visibility: 'public', channel: input.channel, authorType: 'system', text: input.text, html: null,
+              externalId: null, createdAt: now, deliveryState: 'pending', meta: { ...input.meta, automatic: true },
+            });
+            await store.insertDelivery({ channel: input.channel, ticketId }, id, now);
+            deliveries++;
+            return id;
+          },
+        }, index));
+        if (events.length) {
+          await this.record(sql, ticketId, actor, events, now);
+          changes.push({ ticketId, actor, events });
+        }
       }
       return out;
     }, { retryOnConflict: true });
