@@ -18,8 +18,6 @@ export const DEFAULT_DIGEST_SCHEDULE: DigestSchedule = { weekday: 'mon', hour: 9
 /** What MEMBERDESK_SUGGESTION_DIGEST accepts: `off`, or `mon 09:00` with an optional IANA zone after it. */
 export const DIGEST_SCHEDULE_PATTERN = '^(off|(mon|tue|wed|thu|fri|sat|sun) ([01][0-9]|2[0-3]):[0-5][0-9]( [A-Za-z_]+(/[A-Za-z0-9_+-]+)*)?)$';
 
-const DAY_MS = 86_400_000;
-
 /** `mon 09:00`, `fri 17:30 Europe/London`, `off` → the schedule (null: no digest); undefined for anything else. */
 export function parseDigestSchedule(value: string): DigestSchedule | null | undefined {
   if (!new RegExp(DIGEST_SCHEDULE_PATTERN).test(value)) return undefined;
@@ -42,9 +40,12 @@ export function latestDigestTime(s: DigestSchedule, nowMs: number): number {
   return at;
 }
 
-/** The week a digest sent at `at` covers. */
-export function digestPeriod(at: number): { from: Date; to: Date } {
-  return { from: new Date(at - 7 * DAY_MS), to: new Date(at) };
+/**
+ * The week a digest sent at `at` covers: from the previous scheduled time (the same local weekday and time a
+ * week earlier, so a daylight-saving change in between neither drops nor counts an hour twice) to `at`.
+ */
+export function digestPeriod(s: DigestSchedule, at: number): { from: Date; to: Date } {
+  return { from: new Date(latestDigestTime(s, at - 1)), to: new Date(at) };
 }
 
 /** The figures of a period (the digest and GET /api/reports/suggestions). */

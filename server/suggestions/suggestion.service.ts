@@ -432,11 +432,12 @@ export class SuggestionService {
     if (!schedule) return { sent: 0, nextInMs: null };
     const now = this.d.clock.now();
     const at = latestDigestTime(schedule, now.getTime());
-    const nextInMs = at + 7 * 24 * HOUR_MS - now.getTime();
+    // The next scheduled time is a week later in local time: 7 days ± the hour a daylight-saving change moves it.
+    const nextInMs = latestDigestTime(schedule, at + 7 * 24 * HOUR_MS + HOUR_MS) - now.getTime();
     const channels = this.d.notifyChannels();
     if (!channels.email && !channels.slack) return { sent: 0, nextInMs };
     const departments = await this.d.db.sqlTx((sql) => sql.rows<Record<string, unknown>>('SELECT id, name, headAgentId, slackChannel, createdAt FROM department ORDER BY id'));
-    const period = digestPeriod(at);
+    const period = digestPeriod(schedule, at);
     let sent = 0;
     for (const dept of departments) {
       // A department created after the week closed has no week to report.

@@ -41,7 +41,9 @@ describe('suggestion digest', () => {
     const london = { ...s, timezone: 'Europe/London' };
     expect(new Date(latestDigestTime(london, Date.parse('2027-03-29T12:00:00Z'))).toISOString()).to.equal('2027-03-29T08:00:00.000Z');
     expect(new Date(latestDigestTime(london, Date.parse('2027-03-24T12:00:00Z'))).toISOString()).to.equal('2027-03-22T09:00:00.000Z');
-    expect(digestPeriod(Date.parse('2027-03-01T01:00:00.000Z'))).to.deep.equal({ from: new Date('2027-02-22T01:00:00.000Z'), to: new Date('2027-03-01T01:00:00.000Z') });
+    expect(digestPeriod(DEFAULT_DIGEST_SCHEDULE, Date.parse('2027-03-01T01:00:00.000Z'))).to.deep.equal({ from: new Date('2027-02-22T01:00:00.000Z'), to: new Date('2027-03-01T01:00:00.000Z') });
+    // London's week across the clock change (28 March 2027): Monday 09:00 local to Monday 09:00 local, 167 hours.
+    expect(digestPeriod(london, Date.parse('2027-03-29T08:00:00.000Z'))).to.deep.equal({ from: new Date('2027-03-22T09:00:00.000Z'), to: new Date('2027-03-29T08:00:00.000Z') });
   });
 
   it('composes the email: counts, overdue list, link; the contact\'s language first; HTML escaped', () => {
