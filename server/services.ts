@@ -136,6 +136,7 @@ export function buildServices(o: ServiceOptions): Services {
   const delivery = new DeliveryWorker({
     db: o.db, vault: o.vault, channels, clock: o.clock, log: o.log, pollMs: o.deliveryPollMs, files,
     expandText: (text, meta) => (surveys ? surveys.expandLink(text, meta) : Promise.resolve(text)),
+    afterFinalFailure: async (m, messageId, now) => { await surveys?.onPromptUndeliverable(m, messageId, now); },
   });
   const publicUrl = (o.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
   const ackLinks = new AckLinks(o.vault.subKey('sla-ack'), publicUrl, o.clock);

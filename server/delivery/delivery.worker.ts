@@ -16,6 +16,8 @@ export interface DeliveryWorkerOptions extends OutboxWorkerOptions {
   files?: FileStore;
   /** Fills in what a stored message only stands for (a survey's signed link), at send time. */
   expandText?: (text: string, meta: Record<string, unknown> | null) => Promise<string>;
+  /** In the transaction that marks a delivery failed for good: what else depended on it (a survey that never reached the member). */
+  afterFinalFailure?: (m: EntityManager, messageId: number, now: Date) => Promise<void>;
 }
 
 /**
@@ -45,6 +47,7 @@ export class DeliveryWorker extends OutboxWorker<Delivery> {
 
   protected override async onFinalFailure(m: EntityManager, d: Delivery, { reason, attempts, now }: OutboxFailure): Promise<void> {
     await recordDeliveryFailure(m, d, reason, now, { attempts });
+    if (d.messageId && this.o.afterFinalFailure) await this.o.afterFinalFailure(m, d.messageId, now);
   }
 
   /** What the adapter needs, with the member's address decrypted only now, in memory. */

@@ -9,7 +9,9 @@ import { FollowUps } from '../follow-ups/follow-up.service.js';
 import type { Actor, ClaimedReply, SystemChangeContext, TicketService } from '../tickets/ticket.service.js';
 import type { PendingEvent } from '../tickets/ticket.store.js';
 import { ticketVisible } from '../tickets/ticket-access.js';
-import { Ticket } from '../db/entities/index.js';
+import { Message, Survey, Ticket, TicketEvent } from '../db/entities/index.js';
+import type { EntityManager } from 'typeorm';
+import { row } from '../db/row.js';
 import type { SurveySettings } from './survey-settings.js';
 import { SurveyLinks } from './survey-link.js';
 import { answerAck, emailPrompt, parseRatingReply, replyPrompt, SURVEY_LINK_MARKER, surveyLocale, widgetPrompt } from './survey-texts.js';
@@ -192,6 +194,21 @@ export class SurveyService {
     if (typeof id !== 'number' || !text.includes(SURVEY_LINK_MARKER)) return text;
     const [row] = await this.d.db.sqlTx((sql) => sql.rows<{ nonce: string }>('SELECT nonce FROM survey WHERE id = ?', [id]));
     return row ? text.split(SURVEY_LINK_MARKER).join(this.d.links.url(id, row.nonce)) : text;
+  }
+
+  /**
+   * A survey's first prompt could not be delivered for good (a refused address; WeChat's 48-hour window): the survey
+   * never reached the member, so it is withdrawn (`undeliverable`) and the response rate does not count it as sent.
+   * A failed reminder changes nothing: the first prompt arrived. Runs in the delivery worker's transaction.
+   */
+  async onPromptUndeliverable(m: EntityManager, messageId: number, now: Date): Promise<void> {
+    const message = await m.findOne(Message, { where: { id: messageId }, select: { id: true, ticketId: true, meta: true } });
+    const ref = message?.meta?.['survey'] as { id?: unknown; reminder?: unknown } | undefined;
+    if (!message || typeof ref?.id !== 'number' || ref.reminder === true) return;
+    const survey = await m.findOne(Survey, { where: { id: ref.id, status: 'sent' }, select: { id: true } });
+    if (!survey) return;
+    await m.update(Survey, { id: survey.id }, { status: 'cancelled', cancelReason: 'undeliverable', nextCheckAt: null });
+    await m.insert(TicketEvent, row<TicketEvent>({ ticketId: message.ticketId, type: 'survey.cancelled', actorType: 'system', actorId: null, data: { surveyId: ref.id, reason: 'undeliverable' }, createdAt: now }));
   }
 
   // ── answers ───────────────────────────────────────────────────────────────

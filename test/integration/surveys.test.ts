@@ -145,6 +145,19 @@ for (const engine of ENGINES) {
       expect(await eventsOf(ticketId, 'survey.')).to.deep.equal(['survey.sent', 'survey.expired']);
     });
 
+    it('a prompt the mail server refuses for good withdraws the survey (never sent, not in the response rate)', async () => {
+      const ticketId = await solvedEmailTicket('gone@example.com'); // the capture server refuses gone@… for good (550)
+      await sendDue();
+      const [survey] = await expectEventually(async () => {
+        const list = await surveysOf(ticketId);
+        expect(list[0]).to.include({ status: 'cancelled' });
+        return list;
+      }, 10_000);
+      expect(survey).to.include({ cancelReason: 'undeliverable', nextCheckAt: null, rating: null });
+      expect(await eventsOf(ticketId, 'survey.')).to.deep.equal(['survey.sent', 'survey.cancelled']);
+      expect(await eventsOf(ticketId, 'delivery.')).to.include('delivery.failed');
+    });
+
     it('reminds once when unanswered, and a reopen cancels the unanswered survey (its link then says so)', async () => {
       const ticketId = await solvedEmailTicket('remind@example.com');
       await sendDue();
