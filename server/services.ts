@@ -35,14 +35,12 @@ import { NotificationWorker } from './notify/notification.worker.js';
 import type { Notifier } from './notify/notification.js';
 import { ChangeFeed } from './change-feed.js';
 import { FollowUps } from './follow-ups/follow-up.service.js';
-import { FollowUpWorker } from './follow-ups/follow-up.worker.js';
 import { SurveyLinks } from './surveys/survey-link.js';
 import { DEFAULT_SURVEY_SETTINGS, type SurveySettings } from './surveys/survey-settings.js';
 import { SurveyService } from './surveys/survey.service.js';
-import { SurveyWorker } from './surveys/survey.worker.js';
 import { DEFAULT_DIGEST_SCHEDULE, type DigestSchedule } from './suggestions/digest.js';
-import { SuggestionDigestWorker } from './suggestions/suggestion-digest.worker.js';
 import { SuggestionService } from './suggestions/suggestion.service.js';
+import { dueWorker, type WakeLoop } from './wake-loop.js';
 
 export interface Services {
   db: Database;
@@ -80,14 +78,14 @@ export interface Services {
   feed: ChangeFeed;
   /** Satisfaction surveys on solve (server/surveys) and the worker that sends, reminds and expires them. */
   surveys: SurveyService;
-  surveyWorker: SurveyWorker;
+  surveyWorker: WakeLoop;
   /** Follow-up tasks (回访) opened by low ratings. */
   followUps: FollowUps;
   /** Puts follow-ups into the live queue when they fall due (docs/follow-ups.md). */
-  followUpWorker: FollowUpWorker;
+  followUpWorker: WakeLoop;
   /** Suggestions: evaluation queue, decisions, templates, weekly digest (docs/suggestions.md). */
   suggestions: SuggestionService;
-  suggestionDigest: SuggestionDigestWorker;
+  suggestionDigest: { start(): void; stop(): Promise<void> };
 }
 
 export interface ServiceOptions {
@@ -116,6 +114,9 @@ export interface ServiceOptions {
   /** When the weekly suggestions digest goes out (default Monday 09:00 Asia/Shanghai); null: never. */
   suggestionDigest?: DigestSchedule | null;
 }
+
+/** Longest sleep of the survey and follow-up workers: how late a step written by another process may be seen. */
+const DUE_WORKER_MAX_SLEEP_MS = 30_000;
 
 /** How long each process keeps SLA policies, calendars and contacts before reading them again. */
 const SLA_CONFIG_TTL_MS = 5_000;
@@ -187,12 +188,12 @@ export function buildServices(o: ServiceOptions): Services {
   };
 
   const followUps = new FollowUps({
-    db: o.db, clock: o.clock, log: o.log, tickets: () => tickets, notifyChannels: () => notifyChannels, ticketUrl: (id) => `${publicUrl}/#/tickets/${id}`,
+    db: o.db, clock: o.clock, log: o.log, tickets: () => tickets, notifyChannels: () => notifyChannels, ticketUrl: (id) => `${publicUrl}/#/tickets/${id}`, slaConfig,
   });
   // Assigned once the ticket service it needs exists; the ticket service's hooks only run later, on changes.
   let surveys: SurveyService | null = null;
-  let surveyWorker: SurveyWorker | null = null;
-  const followUpWorker = new FollowUpWorker({ followUps, log: o.log });
+  let surveyWorker: WakeLoop | null = null;
+  const followUpWorker = dueWorker({ name: 'follow-up worker', log: o.log, maxSleepMs: DUE_WORKER_MAX_SLEEP_MS, runDue: () => followUps.runDue() });
   /** After a committed change: wake the survey worker for a step it wrote, send the notifications a low rating wrote. */
   const afterSurveyChange = (): void => {
     const at = surveys?.takeEarliestCheck();
@@ -226,13 +227,18 @@ export function buildServices(o: ServiceOptions): Services {
     db: o.db, clock: o.clock, log: o.log, tickets, followUps, settings: { ...DEFAULT_SURVEY_SETTINGS, ...o.surveys },
     links: new SurveyLinks(o.vault.subKey('survey-link'), publicUrl),
   });
-  surveyWorker = new SurveyWorker({ surveys, log: o.log });
+  surveyWorker = dueWorker({ name: 'survey worker', log: o.log, maxSleepMs: DUE_WORKER_MAX_SLEEP_MS, runDue: () => surveys!.runDue() });
   const suggestions = new SuggestionService({
     db: o.db, clock: o.clock, log: o.log, tickets, slaAdmin: new SlaAdminService({ db: o.db, config: slaConfig, onChange: () => {} }), recomputeSla: afterAdminChange,
     notifyChannels: () => notifyChannels, onNotificationsWritten: () => notifications.kick(), queueUrl: `${publicUrl}/#/suggestions`,
     digest: o.suggestionDigest === undefined ? DEFAULT_DIGEST_SCHEDULE : o.suggestionDigest,
   });
-  const suggestionDigest = new SuggestionDigestWorker({ suggestions, log: o.log });
+  // Wakes hourly, or a second after the next scheduled time (so that it has passed when the pass runs); off with the schedule `off`.
+  const digestLoop = dueWorker({
+    name: 'suggestion digest worker', log: o.log, maxSleepMs: 3_600_000,
+    runDue: async () => { const { nextInMs } = await suggestions.runDigests(); return { nextInMs: nextInMs === null ? null : nextInMs + 1_000 }; },
+  });
+  const suggestionDigest = { start: () => { if (suggestions.digestSchedule) digestLoop.start(); }, stop: () => digestLoop.stop() };
   return {
     suggestions, suggestionDigest,
     triage, triageAdmin: new TriageAdminService(o.db, triage), assigner, feed, surveys, surveyWorker, followUps, followUpWorker,

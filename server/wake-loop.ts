@@ -101,3 +101,19 @@ export class WakeLoop {
     }
   }
 }
+
+/**
+ * The loop of a worker that does what is due and sleeps until the next thing is (surveys, follow-ups, the
+ * digest): `runDue` says how long until then (null: nothing known), and the sleep is at most `maxSleepMs`,
+ * which bounds how late work written by another process is seen. `wakeIn` brings a pass forward after a
+ * commit in this process set something due sooner.
+ */
+export function dueWorker(o: { name: string; log: Logger; maxSleepMs: number; runDue: () => Promise<{ nextInMs: number | null }> }): WakeLoop {
+  return new WakeLoop({
+    name: o.name, log: o.log, retryMs: o.maxSleepMs,
+    pass: async () => {
+      const { nextInMs } = await o.runDue();
+      return nextInMs === null ? o.maxSleepMs : Math.min(o.maxSleepMs, Math.max(0, nextInMs));
+    },
+  });
+}

@@ -1,5 +1,5 @@
 import { canSeeDepartment, seesAllDepartments, storeScoped, type Principal } from '../agents/principal.js';
-import { ALWAYS_OPEN_UTC, type BusinessCalendar } from '../../sla/calendar.js';
+import type { BusinessCalendar } from '../../sla/calendar.js';
 import { addWorkingDays } from '../../sla/working-days.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
@@ -10,13 +10,14 @@ import type { Database } from '../db/database.js';
 import { toDate, type SqlSession } from '../db/sql-session.js';
 import type { FollowUpReason, FollowUpStatus } from '../db/entities/follow-up.entity.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
-import type { NotificationPayload } from '../notify/notification.js';
 import { decodeCursor, encodeCursor, type Page } from '../pagination.js';
 import type { Actor, SystemChangeContext, TicketService } from '../tickets/ticket.service.js';
 import type { PendingEvent } from '../tickets/ticket.store.js';
 import { followUpAssignee, matchingRules } from './follow-up-rules.js';
 import { FollowUpRuleService, readFollowUpRules } from './follow-up-rule.service.js';
 import type { FollowUpOutcome, FollowUpView, OutcomeResult } from './follow-up.contract.js';
+import { notifyDepartmentStaff } from '../notify/department-staff.js';
+import type { SlaConfig } from '../../sla/sla-config.js';
 
 export { FOLLOW_UP_OUTCOMES, type FollowUpOutcome, type FollowUpView } from './follow-up.contract.js';
 
@@ -43,6 +44,8 @@ export interface FollowUpsDeps {
   /** Which staff channels (Slack, email) have a sender; rows are written only for those. */
   notifyChannels: () => { slack: boolean; email: boolean };
   ticketUrl: (ticketId: number) => string;
+  /** Departments' calendars, shared with the SLA engine. */
+  slaConfig: SlaConfig;
 }
 
 const SELECT_VIEW = 'SELECT f.id, f.ticketId, t.number AS ticketNumber, t.subject, f.departmentId, f.assigneeId, f.reason, f.surveyId, s.rating, f.status, f.channel, f.script, '
@@ -195,40 +198,24 @@ export class FollowUps {
   }
 
   /** The department's business calendar (none: 24×7 UTC), as the SLA reads it. */
+  /** The department's business calendar, as the SLA engine reads it (cached briefly; 24×7 without one). */
   private async calendarOf(sql: SqlSession, departmentId: number): Promise<BusinessCalendar> {
-    const [row] = await sql.rows<{ definition: unknown }>('SELECT c.definition FROM department d JOIN business_calendar c ON c.id = d.calendarId WHERE d.id = ?', [departmentId]);
-    if (!row || row.definition === null || row.definition === undefined) return ALWAYS_OPEN_UTC;
-    return (typeof row.definition === 'string' ? JSON.parse(row.definition) : row.definition) as BusinessCalendar;
+    return this.d.slaConfig.calendarOf(await this.d.slaConfig.get(sql), null, departmentId);
   }
 
   private async notifyDepartment(sql: SqlSession, t: { departmentId: number; number: string; subject: string; priority: string }, f: { ticketId: number; rating: number; dueAt: Date }, now: Date): Promise<void> {
-    const channels = this.d.notifyChannels();
-    if (!channels.email && !channels.slack) return;
     const [dept] = await sql.rows<{ name: string; headAgentId: number | null; slackChannel: string | null }>('SELECT name, headAgentId, slackChannel FROM department WHERE id = ?', [t.departmentId]);
     if (!dept) return;
-    type Contact = { id: number; name: string; email: string; locale: string; slackUserId: string | null };
-    const cols = 'a.id, a.name, a.email, a.locale, a.slackUserId';
-    let contacts = dept.headAgentId === null ? [] : await sql.rows<Contact>(`SELECT ${cols} FROM agent a WHERE a.id = ? AND a.active = 1`, [dept.headAgentId]);
-    if (!contacts.length) {
-      contacts = await sql.rows<Contact>(`SELECT ${cols} FROM agent a JOIN agent_department ad ON ad.agentId = a.id WHERE ad.departmentId = ? AND a.role = 'supervisor' AND a.active = 1 ORDER BY a.id`, [t.departmentId]);
-    }
-    const rows: Array<[string, string, number, NotificationPayload]> = [];
-    for (const [i, c] of contacts.entries()) {
-      const payload: NotificationPayload = {
+    const written = await notifyDepartmentStaff(sql, {
+      department: { id: t.departmentId, headAgentId: dept.headAgentId === null ? null : Number(dept.headAgentId), slackChannel: dept.slackChannel },
+      channels: this.d.notifyChannels(), ticketId: f.ticketId, now,
+      payloadFor: (c) => ({
         kind: 'survey.low_rating', alertId: 0, rating: f.rating, ticketId: f.ticketId, ticketNumber: t.number, subject: t.subject, departmentName: dept.name,
         priority: t.priority, metric: null, level: 1, dueAt: f.dueAt.toISOString(),
-        contact: { agentId: Number(c.id), name: c.name, slackUserId: c.slackUserId, locale: c.locale }, ticketUrl: this.d.ticketUrl(f.ticketId),
-      };
-      if (channels.email) rows.push(['email', c.email, Number(c.id), payload]);
-      // One Slack message: the department's channel, else the first contact's own Slack user.
-      const slackTarget = dept.slackChannel ?? c.slackUserId;
-      if (channels.slack && i === 0 && slackTarget) rows.push(['slack', slackTarget, Number(c.id), payload]);
-    }
-    for (const [channel, target, agentId, payload] of rows) {
-      await sql.run("INSERT INTO notification (channel, alertId, ticketId, agentId, target, payload, status, attempts, nextAttemptAt, createdAt) VALUES (?, NULL, ?, ?, ?, ?, 'pending', 0, ?, ?)",
-        [channel, f.ticketId, agentId, target, JSON.stringify(payload), now, now]);
-    }
-    if (rows.length) this.notified = true;
+        contact: { agentId: c.id, name: c.name, slackUserId: c.slackUserId, locale: c.locale }, ticketUrl: this.d.ticketUrl(f.ticketId),
+      }),
+    });
+    if (written) this.notified = true;
   }
 
   // ── reads ─────────────────────────────────────────────────────────────────

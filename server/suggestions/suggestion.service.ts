@@ -6,7 +6,7 @@ import type { SuggestionOutcome } from '../db/entities/suggestion.entity.js';
 import type { Channel } from '../domain.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { NotificationPayload } from '../notify/notification.js';
+import { notifyDepartmentStaff } from '../notify/department-staff.js';
 import { decodeCursor, encodeCursor, type Page } from '../pagination.js';
 import type { SlaAdminService } from '../../sla/sla-admin.service.js';
 import type { SystemChangeContext, TicketService } from '../tickets/ticket.service.js';
@@ -459,32 +459,19 @@ export class SuggestionService {
     try {
       return await this.d.db.sqlTx(async (sql) => {
         await sql.run('INSERT INTO digest_run (kind, departmentId, periodStart, sentAt) VALUES (?, ?, ?, ?)', [DIGEST_KIND, dept.id, period.from, now]);
-        type Contact = { id: number; name: string; email: string; locale: string; slackUserId: string | null };
-        const cols = 'a.id, a.name, a.email, a.locale, a.slackUserId';
-        let contacts = dept.headAgentId === null ? [] : await sql.rows<Contact>(`SELECT ${cols} FROM agent a WHERE a.id = ? AND a.active = 1`, [dept.headAgentId]);
-        if (!contacts.length) {
-          contacts = await sql.rows<Contact>(`SELECT ${cols} FROM agent a JOIN agent_department ad ON ad.agentId = a.id WHERE ad.departmentId = ? AND a.role = 'supervisor' AND a.active = 1 ORDER BY a.id`, [dept.id]);
-        }
         const overdue = figures.rows.filter((r) => r.overdue).sort((a, b) => String(a.dueAt).localeCompare(String(b.dueAt)))
           .map((r) => ({ number: r.number, subject: r.subject ?? '', dueAt: r.dueAt }));
         const counts: SuggestionCounts = { new: figures.new, decided: figures.decided, awaiting: figures.awaiting, overdue: figures.overdue };
-        let written = 0;
-        for (const [i, c] of contacts.entries()) {
-          const digest: DigestInput = { departmentName: dept.name, contact: { name: c.name, locale: c.locale }, period: figures.period, counts, overdue, queueUrl: this.d.queueUrl };
-          const payload: NotificationPayload = {
-            kind: 'suggestion.digest', alertId: 0, ticketId: 0, ticketNumber: '', subject: '', departmentName: dept.name, priority: 'normal', metric: null, level: 1,
-            dueAt: null, contact: { agentId: Number(c.id), name: c.name, slackUserId: c.slackUserId, locale: c.locale }, ticketUrl: this.d.queueUrl, digest,
-          };
-          const rows: Array<[string, string]> = [];
-          if (channels.email) rows.push(['email', c.email]);
-          const slackTarget = dept.slackChannel ?? c.slackUserId;
-          if (channels.slack && i === 0 && slackTarget) rows.push(['slack', slackTarget]);
-          for (const [channel, target] of rows) {
-            await sql.run("INSERT INTO notification (channel, alertId, ticketId, agentId, target, payload, status, attempts, nextAttemptAt, createdAt) VALUES (?, NULL, 0, ?, ?, ?, 'pending', 0, ?, ?)",
-              [channel, Number(c.id), target, JSON.stringify(payload), now, now]);
-            written++;
-          }
-        }
+        const written = await notifyDepartmentStaff(sql, {
+          department: dept, channels, ticketId: 0, now,
+          payloadFor: (c) => {
+            const digest: DigestInput = { departmentName: dept.name, contact: { name: c.name, locale: c.locale }, period: figures.period, counts, overdue, queueUrl: this.d.queueUrl };
+            return {
+              kind: 'suggestion.digest', alertId: 0, ticketId: 0, ticketNumber: '', subject: '', departmentName: dept.name, priority: 'normal', metric: null, level: 1,
+              dueAt: null, contact: { agentId: c.id, name: c.name, slackUserId: c.slackUserId, locale: c.locale }, ticketUrl: this.d.queueUrl, digest,
+            };
+          },
+        });
         return written > 0;
       });
     } catch (err) {

@@ -10,6 +10,7 @@ import { FollowUpDoneDialog } from './follow-up-done-dialog';
 import { FollowUpRules } from './follow-up-rules';
 import { DueTime, FollowUpOutcomeText, FollowUpReasonText } from './follow-up-parts';
 import './follow-ups.css';
+import { LoadMoreButton } from '../common/load-more';
 
 const PAGE = 50;
 
@@ -172,11 +173,7 @@ function FollowUpTasks({ onOpenTicket, tabs }: { onOpenTicket(id: number): void;
           </table>
         </div>
       )}
-      {cursor && items && (
-        <button type="button" className="btn btn--block follow-ups__more" onClick={() => load(cursor)} disabled={loading} data-testid="follow-ups-more">
-          {loading ? t('common.loading') : t('common.loadMore')}
-        </button>
-      )}
+      {cursor && items && <LoadMoreButton onClick={() => load(cursor)} loading={loading} className="follow-ups__more" testId="follow-ups-more" />}
       {marking && <FollowUpDoneDialog followUp={marking} onClose={() => setMarking(null)} onDone={done} />}
     </div>
   );

@@ -12,6 +12,7 @@ import { ErrorNote } from '../common/error-note';
 import { AddToDecisionDialog, DecideDialog } from './decide-dialog';
 import { TemplatesEditor } from './templates-editor';
 import './suggestions.css';
+import { LoadMoreButton } from '../common/load-more';
 
 const PAGE = 50;
 const isTier = (v: unknown): v is Tier => (TIERS as readonly unknown[]).includes(v);
@@ -208,11 +209,7 @@ function SuggestionList({ state, departmentId, q, onOpenTicket }: ListProps) {
           </table>
         </div>
       )}
-      {cursor && items && (
-        <button type="button" className="btn btn--block suggestions__more" onClick={() => load(cursor)} disabled={loading} data-testid="suggestions-more">
-          {loading ? t('common.loading') : t('common.loadMore')}
-        </button>
-      )}
+      {cursor && items && <LoadMoreButton onClick={() => load(cursor)} loading={loading} className="suggestions__more" testId="suggestions-more" />}
       {dialog === 'decide' && chosen.length > 0 && <DecideDialog tickets={chosen} onClose={() => setDialog(null)} onDecided={(d) => decided(d, chosen.map((x) => x.ticketId), false)} />}
       {dialog === 'add' && chosen.length > 0 && <AddToDecisionDialog tickets={chosen} onClose={() => setDialog(null)} onAdded={(d) => decided(d, chosen.map((x) => x.ticketId), true)} />}
     </>
