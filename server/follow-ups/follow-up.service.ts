@@ -39,7 +39,7 @@ export type { OutcomeResult } from './follow-up.contract.js';
 export interface FollowUpsDeps {
   db: Database;
   clock: Clock;
-  log?: Logger;
+  log: Logger;
   tickets: () => TicketService;
   /** Which staff channels (Slack, email) have a sender; rows are written only for those. */
   notifyChannels: () => { slack: boolean; email: boolean };
@@ -365,7 +365,7 @@ export class FollowUps {
         if (await this.d.tickets().systemChange(Number(f.ticketId), SYSTEM, (c) => this.announceDue(c, Number(f.id)))) handled++;
       } catch (err) {
         // Looked at again on the next pass.
-        this.d.log?.error('follow-up due notice failed', { followUpId: Number(f.id), error: String(err) });
+        this.d.log.error('follow-up due notice failed', { followUpId: Number(f.id), error: String(err) });
       }
     }
     const [next] = await this.d.db.sqlTx((sql) => sql.rows<{ next: unknown }>(`SELECT MIN(dueAt) AS next FROM follow_up WHERE ${pending}`));

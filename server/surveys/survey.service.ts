@@ -58,10 +58,6 @@ export class SurveyService {
 
   constructor(private readonly d: SurveyServiceDeps) {}
 
-  get settings(): SurveySettings {
-    return this.d.settings;
-  }
-
   /** The earliest send/remind/expiry time written since the last call (the worker arms its timer for it). */
   takeEarliestCheck(): Date | null {
     const e = this.earliest;
@@ -133,7 +129,8 @@ export class SurveyService {
     }
     const [next] = await this.d.db.sqlTx((sql) => sql.rows<{ next: unknown }>("SELECT MIN(nextCheckAt) AS next FROM survey WHERE status IN ('scheduled', 'sent')"));
     const nextInMs = next?.next === null || next?.next === undefined ? null : Math.max(0, toDate(next.next).getTime() - this.d.clock.now().getTime());
-    return { handled: due.length === limit ? Math.max(handled, 1) : handled, nextInMs: due.length === limit ? 0 : nextInMs };
+    // A full batch: more may be due now, so run again at once.
+    return { handled, nextInMs: due.length === limit ? 0 : nextInMs };
   }
 
   /** One survey's due step, with its ticket locked (another process may have done it already: then nothing). */

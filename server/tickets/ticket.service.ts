@@ -200,11 +200,7 @@ export class TicketService {
   private async acknowledge(store: TicketStore, ticket: ThreadTicket, msg: InboundMessage, now: Date, events: PendingEvent[]): Promise<number> {
     const text = msg.acknowledge!({ number: ticket.number, language: ticket.labels.language });
     const email = msg.channel === 'email' && msg.rfcMessageId ? { email: { inReplyTo: msg.rfcMessageId, references: [msg.rfcMessageId] } } : {};
-    const messageId = await store.insertMessage({
-      ticketId: ticket.id, direction: 'outbound', visibility: 'public', channel: msg.channel, authorType: 'system', text, html: null,
-      externalId: null, meta: { automatic: true, ...email }, createdAt: now, deliveryState: 'pending',
-    });
-    await store.insertDelivery({ channel: msg.channel, ticketId: ticket.id }, messageId, now);
+    const messageId = await store.insertAutomaticMessage({ ticketId: ticket.id, channel: msg.channel, text, meta: email }, now);
     events.push({ type: 'message.sent', data: { messageId, channel: msg.channel, automatic: true } });
     return 1;
   }
@@ -366,13 +362,8 @@ export class TicketService {
         out.push(await fn({
           sql, ticket: locked.get(ticketId)!, events, now,
           post: async (input) => {
-            const id = await store.insertMessage({
-              ticketId, direction: 'outbound', visibility: 'public', channel: input.channel, authorType: 'system', text: input.text, html: null,
-              externalId: null, createdAt: now, deliveryState: 'pending', meta: { ...input.meta, automatic: true },
-            });
-            await store.insertDelivery({ channel: input.channel, ticketId }, id, now);
             deliveries++;
-            return id;
+            return store.insertAutomaticMessage({ ticketId, ...input }, now);
           },
         }, index));
         if (events.length) {
@@ -399,11 +390,7 @@ export class TicketService {
     const actor = { type: 'member' as const, id: memberId };
     const events: PendingEvent[] = claimed.events.map((e) => ({ ...e, data: { ...e.data, messageId } }));
     if (claimed.ack) {
-      const ackId = await store.insertMessage({
-        ticketId: ticket.id, direction: 'outbound', visibility: 'public', channel: msg.channel, authorType: 'system', text: claimed.ack, html: null,
-        externalId: null, createdAt: now, deliveryState: 'pending', meta: { automatic: true, inReplyTo: messageId },
-      });
-      await store.insertDelivery({ channel: msg.channel, ticketId: ticket.id }, ackId, now);
+      const ackId = await store.insertAutomaticMessage({ ticketId: ticket.id, channel: msg.channel, text: claimed.ack, meta: { inReplyTo: messageId } }, now);
       events.push({ type: 'message.sent', data: { messageId: ackId, channel: msg.channel, visibility: 'public', automatic: true } });
     }
     await this.record(sql, ticket.id, actor, events, now);

@@ -134,6 +134,19 @@ export class TicketStore {
     else await this.sql.run('UPDATE ticket SET status = ?, lastMessageAt = ?, updatedAt = ? WHERE id = ?', [status, lastMessageAt, now, id]);
   }
 
+  /**
+   * A public message no agent wrote (an acknowledgement, a survey prompt, a decision), marked `automatic` (no SLA
+   * clock stops; mail carries Auto-Submitted), with the delivery row that sends it after commit. Returns its id.
+   */
+  async insertAutomaticMessage(m: { ticketId: number; channel: Channel; text: string; meta?: Record<string, unknown> }, now: Date): Promise<number> {
+    const id = await this.insertMessage({
+      ticketId: m.ticketId, direction: 'outbound', visibility: 'public', channel: m.channel, authorType: 'system', text: m.text, html: null,
+      externalId: null, createdAt: now, deliveryState: 'pending', meta: { ...m.meta, automatic: true },
+    });
+    await this.insertDelivery({ channel: m.channel, ticketId: m.ticketId }, id, now);
+    return id;
+  }
+
   /** The outbox row that sends a message on its channel after commit (server/delivery). */
   async insertDelivery(t: { channel: Channel; ticketId: number }, messageId: number, now: Date): Promise<void> {
     await this.sql.run("INSERT INTO delivery (channel, ticketId, messageId, status, attempts, nextAttemptAt, createdAt) VALUES (?, ?, ?, 'pending', 0, ?, ?)",
