@@ -1,5 +1,6 @@
 import { isWorkingTime, nextOpening, validateCalendar, InvalidCalendarError, type BusinessCalendar } from './calendar.js';
 import { WEEKDAYS } from './calendar-validation.js';
+import { offsetAt, wallToUtc } from './zone.js';
 
 /**
  * Working-day arithmetic for follow-ups (回访, docs/follow-ups.md): "7 working days after the solve".
@@ -14,40 +15,6 @@ import { WEEKDAYS } from './calendar-validation.js';
 const DAY = 86_400_000;
 /** Consecutive non-working days after which the search gives up (a calendar with no hours at all). */
 const MAX_CLOSED_DAYS = 2 * 366 + 7;
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-function formatOf(timezone: string): Intl.DateTimeFormat {
-  let f = formats.get(timezone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    formats.set(timezone, f);
-  }
-  return f;
-}
-
-/** The zone's offset (ms) at UTC instant `t` (whole seconds; milliseconds are carried separately). */
-function offsetAt(timezone: string, t: number): number {
-  const whole = Math.floor(t / 1000) * 1000;
-  const parts: Record<string, string> = {};
-  for (const p of formatOf(timezone).formatToParts(whole)) parts[p.type] = p.value;
-  const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  return local - whole;
-}
-
-/** The UTC instant of a local wall time (`wall` = the wall time written as UTC); in a gap, the offset from before it. */
-function wallToUtc(timezone: string, wall: number): number {
-  const before = offsetAt(timezone, wall - DAY);
-  const after = offsetAt(timezone, wall + DAY);
-  if (before === after) return wall - before;
-  const viaBefore = wall - before;
-  const viaAfter = wall - after;
-  const beforeFits = offsetAt(timezone, viaBefore) === before;
-  const afterFits = offsetAt(timezone, viaAfter) === after;
-  if (beforeFits && afterFits) return Math.min(viaBefore, viaAfter); // the repeated hour: its first occurrence
-  if (afterFits) return viaAfter;
-  return viaBefore;
-}
 
 function dateText(day: number): string {
   return new Date(day * DAY).toISOString().slice(0, 10);

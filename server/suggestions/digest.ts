@@ -1,5 +1,5 @@
 import type { Bilingual } from '../notify/alert-text.js';
-import { addDays, instantOf, isTimeZone, localAt } from '../reports/report-period.js';
+import { addDays, instantOf, isTimeZone, localAt } from '../../sla/zone.js';
 import { staffEmailBody } from '../notify/staff-email.js';
 
 /**
