@@ -11,6 +11,7 @@ import { FollowUpRules } from './follow-up-rules';
 import { DueTime, FollowUpOutcomeText, FollowUpReasonText } from './follow-up-parts';
 import './follow-ups.css';
 import { LoadMoreButton } from '../common/load-more';
+import { SegTabs } from '../common/seg-tabs';
 
 const PAGE = 50;
 
@@ -24,12 +25,8 @@ export function FollowUpsPage({ onOpenTicket }: { onOpenTicket(id: number): void
   // Admins change the rules; supervisors may read them.
   const showRules = me.role === 'admin' || me.role === 'supervisor';
   const tabs = showRules && (
-    <div className="seg follow-ups__tabs" role="tablist" aria-label={t('surveys.followUps.title')}>
-      {(['tasks', 'rules'] as const).map((x) => (
-        <button key={x} type="button" role="tab" aria-selected={tab === x} className={`seg__btn${tab === x ? ' seg__btn--on' : ''}`}
-          onClick={() => setTab(x)} data-testid={`follow-ups-tab-${x}`}>{t(`followrules.tab.${x}`)}</button>
-      ))}
-    </div>
+    <SegTabs className="follow-ups__tabs" values={['tasks', 'rules'] as const} value={tab} onChange={setTab} label={t('surveys.followUps.title')}
+      text={(x) => t(`followrules.tab.${x}`)} testId="follow-ups-tab" />
   );
   if (tab === 'rules') {
     return (

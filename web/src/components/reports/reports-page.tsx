@@ -11,6 +11,7 @@ import { FollowUpsReport } from './follow-ups-report';
 import { SuggestionsReport } from './suggestions-report';
 import { TrendSection } from './trend-section';
 import './reports.css';
+import { SegTabs } from '../common/seg-tabs';
 
 const REPORT_SECTIONS = ['overview', 'suggestions', 'follow-ups'] as const;
 type ReportSection = (typeof REPORT_SECTIONS)[number];
@@ -74,12 +75,8 @@ function Dashboard() {
     <div className="reports" data-testid="reports">
       <header className="reports__head">
         <h1 className="reports__title">{t('reports.title')}</h1>
-        <div className="seg reports__sections" role="tablist" aria-label={t('reports.title')}>
-          {REPORT_SECTIONS.map((x) => (
-            <button key={x} type="button" role="tab" aria-selected={section === x} className={`seg__btn${section === x ? ' seg__btn--on' : ''}`}
-              onClick={() => setSection(x)} data-testid={`reports-tab-${x}`}>{t(`suggestions.reports.tab.${x}`)}</button>
-          ))}
-        </div>
+        <SegTabs className="reports__sections" values={REPORT_SECTIONS} value={section} onChange={setSection} label={t('reports.title')}
+          text={(x) => t(`suggestions.reports.tab.${x}`)} testId="reports-tab" />
       </header>
       <ReportFiltersBar settings={settings} onChange={setSettings} range={range} agentOptions={agentOptions} onRefresh={refresh} />
       {section === 'suggestions' && <SuggestionsReport filters={filters} refreshed={refreshed} />}

@@ -13,6 +13,7 @@ import { AddToDecisionDialog, DecideDialog } from './decide-dialog';
 import { TemplatesEditor } from './templates-editor';
 import './suggestions.css';
 import { LoadMoreButton } from '../common/load-more';
+import { SegTabs } from '../common/seg-tabs';
 
 const PAGE = 50;
 const isTier = (v: unknown): v is Tier => (TIERS as readonly unknown[]).includes(v);
@@ -41,12 +42,7 @@ export function SuggestionsPage({ onOpenTicket }: { onOpenTicket(id: number): vo
     <div className="suggestions" data-testid="suggestions">
       <header className="suggestions__head">
         <h1 className="suggestions__title">{t('suggestions.title')}</h1>
-        <div className="seg" role="tablist" aria-label={t('suggestions.title')}>
-          {tabs.map((x) => (
-            <button key={x} type="button" role="tab" className={`seg__btn${tab === x ? ' seg__btn--on' : ''}`} aria-selected={tab === x}
-              onClick={() => setTab(x)} data-testid={`suggestions-tab-${x}`}>{t(`suggestions.tab.${x}`)}</button>
-          ))}
-        </div>
+        <SegTabs values={tabs} value={tab} onChange={setTab} label={t('suggestions.title')} text={(x) => t(`suggestions.tab.${x}`)} testId="suggestions-tab" />
       </header>
       {tab === 'templates' ? <TemplatesEditor departments={visibleDepartments} /> : (
         <>

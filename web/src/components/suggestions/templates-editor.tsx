@@ -8,6 +8,7 @@ import {
 } from '../../suggestions-api';
 import type { Department } from '../../types';
 import { ErrorNote } from '../common/error-note';
+import { SegTabs } from '../common/seg-tabs';
 
 const BODY_MAX = 4000;
 
@@ -38,12 +39,8 @@ export function TemplatesEditor({ departments }: { departments: Department[] }) 
         <select value={departmentId ?? ''} onChange={(e) => setDepartmentId(Number(e.target.value))} aria-label={t('filter.department')} data-testid="templates-department">
           {departments.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
         </select>
-        <div className="seg" role="tablist" aria-label={t('suggestions.decide.outcome')}>
-          {SUGGESTION_OUTCOMES.map((o) => (
-            <button key={o} type="button" role="tab" aria-selected={outcome === o} className={`seg__btn${outcome === o ? ' seg__btn--on' : ''}`}
-              onClick={() => setOutcome(o)} data-testid={`templates-outcome-${o}`}>{t(`suggestions.outcome.${o}`)}</button>
-          ))}
-        </div>
+        <SegTabs values={SUGGESTION_OUTCOMES} value={outcome} onChange={setOutcome} label={t('suggestions.decide.outcome')}
+          text={(o) => t(`suggestions.outcome.${o}`)} testId="templates-outcome" />
       </div>
       <p className="suggestion-templates__help muted small">
         {t('suggestions.templates.help')}
